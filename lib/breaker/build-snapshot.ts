@@ -1,0 +1,67 @@
+import type { Breaker } from './breaker.js';
+import { isoOrNull, type BreakerSnapshot, type ConfigSnapshot } from './snapshot.js';
+import type { ResolvedOptions } from './options.js';
+
+/** Reads a breaker into its JSON {@link BreakerSnapshot} at `now`. */
+export function buildSnapshot(breaker: Breaker, now: number): BreakerSnapshot {
+  const state = breaker.current;
+  const stats = breaker.stats;
+  const latency = stats.latency;
+  const window = breaker.window;
+  window.rotate(now);
+  const open = state.kind === 'open';
+  return {
+    name: breaker.name,
+    group: breaker.options.group ?? null,
+    state: state.kind,
+    reason: open ? state.reason : null,
+    failureCount: breaker.consecutive.count,
+    successCount: breaker.successCount,
+    totalRequests: stats.totalRequests,
+    successfulRequests: stats.successfulRequests,
+    failedRequests: stats.failedRequests,
+    rejectedRequests: stats.rejectedRequests,
+    timeouts: stats.timeouts,
+    fallbacks: stats.fallbacks,
+    callerErrors: stats.callerErrors,
+    rateLimited: stats.rateLimited,
+    slowCalls: stats.slowCalls,
+    cancelled: stats.cancelled,
+    inFlight: breaker.inFlight,
+    errorRate: window.errorRate(now),
+    slowCallRate: window.slowRate(now),
+    windowRequests: window.totalCalls,
+    latency: {
+      p50: latency?.quantile(0.5) ?? 0,
+      p95: latency?.quantile(0.95) ?? 0,
+      p99: latency?.quantile(0.99) ?? 0,
+      mean: latency?.mean() ?? 0,
+      count: latency?.count ?? 0,
+    },
+    lastFailureTime: isoOrNull(stats.lastFailureTime),
+    lastSuccessTime: isoOrNull(stats.lastSuccessTime),
+    stateChangedAt: new Date(state.since).toISOString(),
+    retryAfterMs: open ? Math.max(0, state.until - now) : null,
+    openUntil: open ? new Date(state.until).toISOString() : null,
+    config: configOf(breaker.options),
+  };
+}
+
+function configOf(o: ResolvedOptions): ConfigSnapshot {
+  return {
+    group: o.group ?? null,
+    timeout: o.timeout,
+    resetTimeout: o.resetTimeout,
+    maxResetTimeout: o.maxResetTimeout ?? null,
+    failureThreshold: o.failureThreshold,
+    errorThresholdPercentage: o.errorThresholdPercentage ?? null,
+    volumeThreshold: o.volumeThreshold,
+    rollingCountTimeout: o.rollingCountTimeout,
+    rollingCountBuckets: o.rollingCountBuckets,
+    slowCallDurationThreshold: o.slowCallDurationThreshold ?? null,
+    slowCallRateThreshold: o.slowCallRateThreshold ?? null,
+    halfOpenMaxCalls: o.halfOpenMaxCalls,
+    successThreshold: o.successThreshold,
+    capacity: Number.isFinite(o.capacity) ? o.capacity : null,
+  };
+}

@@ -1,0 +1,163 @@
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- calls of every result type share one list
+type AnyCall = GuardedCall<any>;
+
+/**
+ * What a breaker needs from a settling call. Implemented by {@link Breaker}; kept as an
+ * interface so this file does not import it.
+ */
+export interface CallOwner {
+  settleSuccess(start: number, epoch: number): void;
+  settleFailure(error: unknown, start: number, epoch: number, timedOut: boolean): void;
+  settleCancelled(start: number, epoch: number): void;
+  timeoutError(): Error;
+}
+
+/**
+ * One call that needs more than `await fn()`: it has a deadline, a signal for `fn`, or a caller's
+ * signal to obey. It owns the promise the caller awaits, so it can settle it at the deadline or
+ * on abort while `fn` is still running; whatever `fn` does afterwards is dropped.
+ *
+ * Calls of one breaker are linked in start order ({@link InFlightCalls}). All of them have the
+ * same timeout, so start order is deadline order and one timer, aimed at the oldest call, serves
+ * them all: no timer per call.
+ */
+export class GuardedCall<T> {
+  prev: AnyCall | null = null;
+  next: AnyCall | null = null;
+  settled = false;
+  controller: AbortController | null = null;
+  private callerSignal: AbortSignal | undefined = undefined;
+  private resolve!: (value: T) => void;
+  private reject!: (error: unknown) => void;
+  readonly promise: Promise<T>;
+
+  constructor(
+    private readonly owner: CallOwner,
+    private readonly list: InFlightCalls,
+    readonly start: number,
+    readonly deadline: number,
+    private readonly epoch: number,
+  ) {
+    this.promise = new Promise<T>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+  }
+
+  /** Runs `fn` and settles with its outcome unless the deadline or an abort comes first. */
+  run(fn: (signal: AbortSignal) => T | PromiseLike<T>, wantsSignal: boolean, signal?: AbortSignal): void {
+    if (wantsSignal) this.controller = new AbortController();
+    this.list.add(this);
+    if (signal !== undefined) {
+      this.callerSignal = signal;
+      signal.addEventListener('abort', this, { once: true });
+    }
+    let result: T | PromiseLike<T>;
+    try {
+      result = fn(this.controller?.signal as AbortSignal);
+    } catch (error) {
+      this.fail(error);
+      return;
+    }
+    if (result !== null && typeof (result as PromiseLike<T>)?.then === 'function') {
+      (result as PromiseLike<T>).then(
+        (value) => this.succeed(value),
+        (error: unknown) => this.fail(error),
+      );
+    } else {
+      this.succeed(result as T);
+    }
+  }
+
+  /** The caller's signal aborted (this object is its listener). */
+  handleEvent(): void {
+    this.cancel(this.callerSignal!.reason);
+  }
+
+  /** Gives up on the call with `reason`, aborting `fn`'s signal. Not the provider's failure. */
+  cancel(reason: unknown): void {
+    if (!this.finish()) return;
+    this.controller?.abort(reason);
+    this.owner.settleCancelled(this.start, this.epoch);
+    this.reject(reason);
+  }
+
+  /** The deadline passed. */
+  expire(): void {
+    if (!this.finish()) return;
+    const error = this.owner.timeoutError();
+    this.controller?.abort(error);
+    this.owner.settleFailure(error, this.start, this.epoch, true);
+    this.reject(error);
+  }
+
+  private succeed(value: T): void {
+    if (!this.finish()) return;
+    this.owner.settleSuccess(this.start, this.epoch);
+    this.resolve(value);
+  }
+
+  private fail(error: unknown): void {
+    if (!this.finish()) return;
+    this.owner.settleFailure(error, this.start, this.epoch, false);
+    this.reject(error);
+  }
+
+  private finish(): boolean {
+    if (this.settled) return false;
+    this.settled = true;
+    this.list.remove(this);
+    if (this.callerSignal !== undefined) this.callerSignal.removeEventListener('abort', this);
+    return true;
+  }
+}
+
+/**
+ * The guarded calls of one breaker still in flight, oldest first, and the one timer that expires
+ * them. The timer is armed when a call with a deadline joins an empty timer slot, stays armed
+ * while calls come and go (no clearTimeout per call), and re-aims at the oldest call when it
+ * fires. It is `unref()`ed: it never keeps a process alive.
+ */
+export class InFlightCalls {
+  private head: AnyCall | null = null;
+  private tail: AnyCall | null = null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(private readonly now: () => number) {}
+
+  add(call: AnyCall): void {
+    call.prev = this.tail;
+    if (this.tail === null) this.head = call;
+    else this.tail.next = call;
+    this.tail = call;
+    if (this.timer === null && call.deadline !== Number.POSITIVE_INFINITY) this.arm(call.deadline);
+  }
+
+  remove(call: AnyCall): void {
+    if (call.prev === null) this.head = call.next;
+    else call.prev.next = call.next;
+    if (call.next === null) this.tail = call.prev;
+    else call.next.prev = call.prev;
+    call.prev = call.next = null;
+  }
+
+  /** Cancels every call in flight with `reason`. */
+  cancelAll(reason: unknown): void {
+    while (this.head !== null) this.head.cancel(reason);
+  }
+
+  private arm(deadline: number): void {
+    const delay = Math.max(0, deadline - this.now());
+    this.timer = setTimeout(() => this.fire(), delay);
+    this.timer.unref?.();
+  }
+
+  private fire(): void {
+    this.timer = null;
+    const now = this.now();
+    while (this.head !== null && this.head.deadline <= now) this.head.expire();
+    let next = this.head;
+    while (next !== null && next.deadline === Number.POSITIVE_INFINITY) next = next.next;
+    if (next !== null) this.arm(next.deadline);
+  }
+}

@@ -1,0 +1,36 @@
+import type { SharedState } from '../store/state-store.js';
+import type { CircuitState } from './state.js';
+
+/** The part of a state that replicas share, stamped with its version and writer. */
+export function toShared(state: CircuitState, version: number, origin: string): SharedState {
+  return {
+    state: state.kind,
+    openUntil: state.kind === 'open' ? state.until : null,
+    reopenCount: state.kind === 'open' || state.kind === 'half_open' ? state.reopenCount : 0,
+    reason: state.kind === 'open' ? state.reason : null,
+    changedAt: state.since,
+    version,
+    origin,
+  };
+}
+
+/** The local state for a shared one another replica wrote. */
+export function fromShared(shared: SharedState): CircuitState {
+  const since = shared.changedAt;
+  switch (shared.state) {
+    case 'open':
+      return {
+        kind: 'open',
+        since,
+        until: shared.openUntil ?? since,
+        reason: shared.reason ?? 'remote',
+        reopenCount: shared.reopenCount,
+      };
+    case 'half_open':
+      return { kind: 'half_open', since, reopenCount: shared.reopenCount, trials: 0, successes: 0 };
+    case 'closed':
+    case 'isolated':
+    case 'disabled':
+      return { kind: shared.state, since };
+  }
+}

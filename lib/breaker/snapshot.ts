@@ -1,0 +1,76 @@
+import type { CircuitStateName, OpenReason } from './state.js';
+
+/** Latency of settled calls in ms, from a bounded histogram. */
+export interface LatencySnapshot {
+  readonly p50: number;
+  readonly p95: number;
+  readonly p99: number;
+  readonly mean: number;
+  readonly count: number;
+}
+
+/** The options a breaker runs with, as plain JSON (functions and the clock are left out). */
+export interface ConfigSnapshot {
+  readonly group: string | null;
+  readonly timeout: number | false;
+  readonly resetTimeout: number;
+  readonly maxResetTimeout: number | null;
+  readonly failureThreshold: number | false;
+  readonly errorThresholdPercentage: number | null;
+  readonly volumeThreshold: number;
+  readonly rollingCountTimeout: number;
+  readonly rollingCountBuckets: number;
+  readonly slowCallDurationThreshold: number | null;
+  readonly slowCallRateThreshold: number | null;
+  readonly halfOpenMaxCalls: number;
+  readonly successThreshold: number;
+  /** `null` for no limit. */
+  readonly capacity: number | null;
+}
+
+/**
+ * A breaker as JSON: what the admin routes answer and the dashboard shows. Times are ISO strings
+ * or `null`. It never carries secrets: no errors' bodies, no functions, no headers.
+ */
+export interface BreakerSnapshot {
+  readonly name: string;
+  readonly group: string | null;
+  readonly state: CircuitStateName;
+  /** Why it is open (`rate_limited`, `consecutive_failures`, ...), else `null`. */
+  readonly reason: OpenReason | null;
+  /** Failures in a row toward `failureThreshold`. */
+  readonly failureCount: number;
+  /** Successes since the last state change. */
+  readonly successCount: number;
+  readonly totalRequests: number;
+  readonly successfulRequests: number;
+  readonly failedRequests: number;
+  readonly rejectedRequests: number;
+  readonly timeouts: number;
+  readonly fallbacks: number;
+  readonly callerErrors: number;
+  readonly rateLimited: number;
+  readonly slowCalls: number;
+  readonly cancelled: number;
+  readonly inFlight: number;
+  /** Failures as a fraction 0–1 of the calls in the rolling window. */
+  readonly errorRate: number;
+  /** Slow calls as a fraction 0–1 of the calls in the rolling window. */
+  readonly slowCallRate: number;
+  /** Calls in the rolling window. */
+  readonly windowRequests: number;
+  readonly latency: LatencySnapshot;
+  readonly lastFailureTime: string | null;
+  readonly lastSuccessTime: string | null;
+  readonly stateChangedAt: string;
+  /** Ms until an open breaker admits a trial; `null` unless open. */
+  readonly retryAfterMs: number | null;
+  /** When an open breaker admits a trial, ISO; `null` unless open. */
+  readonly openUntil: string | null;
+  readonly config: ConfigSnapshot;
+}
+
+/** An epoch-ms time as ISO, 0 as `null`. */
+export function isoOrNull(time: number): string | null {
+  return time === 0 ? null : new Date(time).toISOString();
+}

@@ -1,0 +1,65 @@
+import type { CircuitStateName, OpenReason } from '../breaker/state.js';
+
+/** A breaker's state moved. `remote` is true when another replica made the move (shared store). */
+export interface StateChangeEvent {
+  readonly breaker: string;
+  readonly from: CircuitStateName;
+  readonly to: CircuitStateName;
+  /** Why it opened, for moves to `open`. */
+  readonly reason: OpenReason | null;
+  /** Epoch ms of the move. */
+  readonly at: number;
+  readonly remote: boolean;
+}
+
+/** The breaker opened and refuses calls for `retryAfterMs`. */
+export interface OpenEvent {
+  readonly breaker: string;
+  readonly reason: OpenReason;
+  readonly retryAfterMs: number;
+}
+
+/** A move with nothing more to say than the breaker's name. */
+export interface BreakerEvent {
+  readonly breaker: string;
+}
+
+/** A call settled: `durationMs` from admission to settlement. */
+export interface OutcomeEvent {
+  readonly breaker: string;
+  readonly durationMs: number;
+}
+
+/** A call failed: the error and whether it counted against the provider. */
+export interface FailureEvent extends OutcomeEvent {
+  readonly error: unknown;
+  /** False for the caller's own errors, which are rethrown but not counted. */
+  readonly counted: boolean;
+}
+
+/** A call was refused without reaching the provider. */
+export interface RejectEvent {
+  readonly breaker: string;
+  readonly error: Error;
+}
+
+/** A fallback answered for a call this breaker could not serve. */
+export interface FallbackEvent {
+  readonly breaker: string;
+  readonly error: unknown;
+}
+
+/** Every event a breaker (and a registry, for all of its breakers) emits. */
+export interface BreakerEvents {
+  stateChange: StateChangeEvent;
+  open: OpenEvent;
+  halfOpen: BreakerEvent;
+  close: BreakerEvent;
+  isolate: BreakerEvent;
+  disable: BreakerEvent;
+  success: OutcomeEvent;
+  failure: FailureEvent;
+  timeout: OutcomeEvent;
+  reject: RejectEvent;
+  fallback: FallbackEvent;
+}

@@ -1,0 +1,12 @@
+/**
+ * breakwater: circuit breakers, failover chains and an operator's view for services that call
+ * GenAI providers and other HTTP dependencies.
+ */
+export * from './breaker/index.js';
+export * from './errors/index.js';
+export * from './classify/index.js';
+export * from './events/index.js';
+export * from './policies/index.js';
+export * from './registry/index.js';
+export * from './stats/index.js';
+export * from './store/index.js';

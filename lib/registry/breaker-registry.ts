@@ -1,0 +1,153 @@
+import { randomUUID } from 'node:crypto';
+import { Breaker } from '../breaker/breaker.js';
+import type { BreakerOptions } from '../breaker/options.js';
+import type { BreakerSnapshot } from '../breaker/snapshot.js';
+import { show, validateOptions } from '../breaker/validate-options.js';
+import type { BreakerEvents } from '../events/breaker-events.js';
+import { Emitter, type Disposable, type Listener } from '../events/emitter.js';
+import { MemoryStore } from '../store/memory-store.js';
+import type { StateStore } from '../store/state-store.js';
+
+/** Options of a {@link BreakerRegistry}. */
+export interface RegistryOptions {
+  /** Options every breaker of the registry starts from; a breaker's own options win. */
+  defaults?: BreakerOptions;
+  /** Where breakers share their state. Default: a {@link MemoryStore} of the registry's own. */
+  store?: StateStore;
+  /** How long `close()` waits for calls in flight before aborting them, in ms. Default 10 000. */
+  shutdownTimeout?: number;
+}
+
+const REGISTRY_OPTIONS = new Set(['defaults', 'store', 'shutdownTimeout']);
+
+/**
+ * Named breakers made on first use, with shared defaults and a shared store: the object that
+ * decorators, middleware and admin routes all look breakers up in.
+ *
+ * @example
+ * const registry = new BreakerRegistry({ defaults: { failureThreshold: 3 } });
+ * const openai = registry.get('openai', { timeout: 20_000 });
+ */
+export class BreakerRegistry {
+  private readonly breakers = new Map<string, Breaker>();
+  private readonly defaults: BreakerOptions;
+  private readonly store: StateStore;
+  private readonly ownsStore: boolean;
+  private readonly events = new Emitter<BreakerEvents>();
+  private readonly origin = randomUUID();
+  private readonly shutdownTimeout: number;
+  private closing: Promise<void> | null = null;
+
+  constructor(options: RegistryOptions = {}) {
+    if (typeof options !== 'object' || options === null) {
+      throw new TypeError(`BreakerRegistry options must be an object, got ${show(options)}`);
+    }
+    for (const key of Object.keys(options)) {
+      if (!REGISTRY_OPTIONS.has(key)) {
+        throw new TypeError(`BreakerRegistry: unknown option "${key}"; known options: ${[...REGISTRY_OPTIONS].join(', ')}`);
+      }
+    }
+    const defaults = options.defaults ?? {};
+    validateOptions(defaults, 'BreakerRegistry defaults');
+    if ('name' in defaults) throw new TypeError('BreakerRegistry defaults: "name" is given per breaker, not as a default');
+    this.defaults = defaults;
+    const store = options.store;
+    if (store !== undefined && (typeof store !== 'object' || store === null || typeof store.attach !== 'function')) {
+      throw new TypeError(`store must be a StateStore (an object with attach()), got ${show(store)}`);
+    }
+    this.store = store ?? new MemoryStore();
+    this.ownsStore = store === undefined;
+    const timeout = options.shutdownTimeout ?? 10_000;
+    if (typeof timeout !== 'number' || !(timeout >= 0) || !Number.isFinite(timeout)) {
+      throw new RangeError(`shutdownTimeout must be a non-negative number of ms, got ${show(timeout)}`);
+    }
+    this.shutdownTimeout = timeout;
+  }
+
+  /**
+   * The breaker called `name`, made with the registry's defaults and `options` on first use.
+   * Later calls return the same breaker; their `options` are not applied again.
+   */
+  get(name: string, options?: BreakerOptions): Breaker {
+    const existing = this.breakers.get(name);
+    if (existing !== undefined) return existing;
+    if (typeof name !== 'string' || name.trim() === '') {
+      throw new TypeError(`breaker name must be a non-empty string, got ${show(name)}`);
+    }
+    if (this.closing !== null) throw new Error(`BreakerRegistry is closed; cannot make breaker "${name}"`);
+    if (options !== undefined && (typeof options !== 'object' || options === null)) {
+      throw new TypeError(`options of breaker "${name}" must be an object, got ${show(options)}`);
+    }
+    const breaker = new Breaker(
+      { ...this.defaults, ...options, name },
+      { store: this.store, events: this.events, origin: this.origin },
+    );
+    this.breakers.set(name, breaker);
+    return breaker;
+  }
+
+  /** The breaker called `name`, if it exists; never makes one. */
+  find(name: string): Breaker | undefined {
+    return this.breakers.get(name);
+  }
+
+  /** Whether a breaker called `name` exists. */
+  has(name: string): boolean {
+    return this.breakers.has(name);
+  }
+
+  /** Every breaker, in the order they were made. */
+  list(): Breaker[] {
+    return [...this.breakers.values()];
+  }
+
+  /** Every breaker's snapshot, in the order they were made. */
+  snapshot(): BreakerSnapshot[] {
+    return this.list().map((b) => b.snapshot());
+  }
+
+  /** Closes and clears one breaker, or all of them. Throws for an unknown name. */
+  reset(name?: string): void {
+    if (name === undefined) {
+      for (const breaker of this.breakers.values()) breaker.reset();
+      return;
+    }
+    const breaker = this.breakers.get(name);
+    if (breaker === undefined) throw new RangeError(`no breaker called ${show(name)}`);
+    breaker.reset();
+  }
+
+  /** Forgets the breaker called `name`, aborting its calls in flight. Returns whether it existed. */
+  remove(name: string): boolean {
+    const breaker = this.breakers.get(name);
+    if (breaker === undefined) return false;
+    breaker.shutdown();
+    return this.breakers.delete(name);
+  }
+
+  /** Subscribes to an event of every breaker, present and future. */
+  on<K extends keyof BreakerEvents>(event: K, listener: Listener<BreakerEvents, K>): Disposable {
+    return this.events.on(event, listener);
+  }
+
+  /**
+   * Waits up to `timeoutMs` (default: the registry's `shutdownTimeout`) for calls in flight, then
+   * aborts the rest and releases the store if the registry made it. Idempotent.
+   */
+  close(timeoutMs: number = this.shutdownTimeout): Promise<void> {
+    return (this.closing ??= this.shutDown(timeoutMs));
+  }
+
+  private async shutDown(timeoutMs: number): Promise<void> {
+    const breakers = this.list();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, timeoutMs);
+      timer.unref?.();
+    });
+    await Promise.race([Promise.all(breakers.map((b) => b.drain())), deadline]);
+    clearTimeout(timer);
+    for (const breaker of breakers) breaker.shutdown();
+    if (this.ownsStore) await this.store.close();
+  }
+}

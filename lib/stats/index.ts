@@ -1,0 +1,2 @@
+export { LatencyHistogram } from './latency-histogram.js';
+export { BreakerStats } from './breaker-stats.js';
