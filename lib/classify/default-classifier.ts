@@ -1,33 +1,85 @@
 import { isCallTimeoutError } from '../errors/call-timeout-error.js';
-import { codesOf, headersOf, statusOf } from './error-facts.js';
+import { isCapacityExceededError } from '../errors/capacity-exceeded-error.js';
+import { isCircuitOpenError } from '../errors/circuit-open-error.js';
+import { codesOf, statusOf } from './error-facts.js';
 import { classifyStatus } from './http-status.js';
 import { NETWORK_ERROR_CODES } from './network.js';
-import { retryAfterFromHeaders } from './retry-after.js';
+import {
+  MISSING_MODEL_CODES,
+  QUOTA_EXHAUSTED_CODES,
+  RATE_LIMIT_CODES,
+  saysAny,
+} from './provider-body.js';
+import { retryAfterOf } from './retry-after-of.js';
+import {
+  isAbort,
+  isFetchTermination,
+  isMalformedStream,
+  isTimeoutSignal,
+  sdkErrorKind,
+} from './sdk-errors.js';
 import { CALLER_ERROR, FAILURE, type Verdict } from './verdict.js';
 
-/** Error codes or types in a 4xx body that say the model does not exist at this provider. */
-const MISSING_MODEL = new Set(['model_not_found', 'not_found_error', 'NOT_FOUND']);
-
 /**
- * The classifier every breaker uses unless given `classify`:
- * - breakwater's own timeouts and network errors (anywhere on the `cause` chain) are failures;
- * - an error with an HTTP status follows {@link classifyStatus}, reading `Retry-After` from its
- *   headers; a 4xx whose code or type says the model does not exist is a failure too;
- * - a `TypeError`, `RangeError`, `ReferenceError` or `SyntaxError` without a network code is a
- *   bug in the calling code: rethrown, not counted, not failed over;
- * - any other error counts as a failure, as in opossum: an error the classifier cannot place is
- *   more likely the provider's than the caller's.
+ * The classifier every breaker uses unless given `classify`. It knows what the official
+ * `openai`, `@anthropic-ai/sdk` and `@google/genai` clients throw, without importing them:
+ *
+ * | error | verdict |
+ * |---|---|
+ * | breakwater's `CallTimeoutError`; an SDK's `APIConnectionTimeoutError`; a `TimeoutError` | failure |
+ * | an SDK's `APIConnectionError` (refused, reset); a network code anywhere on the `cause` chain; a stream cut (`TypeError('terminated')`) | failure |
+ * | an in-band stream error event (an SDK `APIError` without a status) | failure; rate limit if its type says so |
+ * | HTTP 429 (`RateLimitError`, Google `RESOURCE_EXHAUSTED`) | rate limit, `retryAfterMs` from `retry-after-ms`, `retry-after` or `retryDelay` |
+ * | HTTP 429 saying the quota is used up (`insufficient_quota`) | failure |
+ * | HTTP 5xx, 529, 408, 401, 402, 403, 404; any 4xx whose code or type says the model does not exist | failure |
+ * | other HTTP 4xx (400, 409, 413, 422, ...) | the caller's error |
+ * | the caller's abort (`AbortError`, `APIUserAbortError`) | the caller's: not counted, no failover |
+ * | openai's `LengthFinishReasonError`, `ContentFilterFinishReasonError` | the caller's |
+ * | a breaker's refusal (`CircuitOpenError`, `CapacityExceededError`) | not counted, may fail over |
+ * | `TypeError`, `RangeError`, `ReferenceError`, `SyntaxError` with nothing above | the caller's (a bug in the calling code) |
+ * | anything else | failure, as in opossum |
+ *
+ * "Failure" means counted against the provider and free to fail over. `now` is only used to
+ * read a `retry-after` given as an HTTP date.
+ *
+ * @example
+ * new Breaker({ name: 'openai', classify: (e) => (isMyQuotaError(e) ? CALLER_ERROR : undefined) });
+ * // returning undefined defers to defaultClassify
  */
-export function defaultClassify(error: unknown): Verdict {
+export function defaultClassify(error: unknown, now: number = Date.now()): Verdict {
   if (isCallTimeoutError(error)) return FAILURE;
-  const status = statusOf(error);
-  if (status !== undefined) {
-    if (status >= 400 && status < 500 && saysModelMissing(error)) return FAILURE;
-    return classifyStatus(status, retryAfterFromHeaders(headersOf(error)));
+  if (isCircuitOpenError(error) || isCapacityExceededError(error)) return REFUSAL;
+  switch (sdkErrorKind(error)) {
+    case 'timeout':
+    case 'connection':
+      return FAILURE;
+    case 'aborted':
+    case 'finish_reason':
+      return CALLER_ERROR;
+    case 'stream_error':
+      return saysAny(error, RATE_LIMIT_CODES) ? IN_BAND_RATE_LIMIT : FAILURE;
+    case 'status':
+    case undefined:
+      break;
   }
+  const status = statusOf(error);
+  if (status !== undefined) return classifyHttpError(error, status, now);
   if (codesOf(error).some((code) => NETWORK_ERROR_CODES.has(code))) return FAILURE;
+  if (isFetchTermination(error) || isMalformedStream(error) || isTimeoutSignal(error))
+    return FAILURE;
+  if (isAbort(error)) return CALLER_ERROR;
   if (isProgrammingError(error)) return CALLER_ERROR;
   return FAILURE;
+}
+
+/** The verdict for an error that carries the provider's HTTP status. */
+function classifyHttpError(error: unknown, status: number, now: number): Verdict {
+  const retryAfterMs = retryAfterOf(error, now);
+  if (status === 429 && saysAny(error, QUOTA_EXHAUSTED_CODES))
+    return classifyStatus(402, retryAfterMs);
+  if (status < 500 && status !== 429 && saysAny(error, MISSING_MODEL_CODES))
+    return classifyStatus(404, retryAfterMs);
+  return classifyStatus(status, retryAfterMs);
 }
 
 /**
@@ -43,12 +95,12 @@ function isProgrammingError(error: unknown): boolean {
   );
 }
 
-function saysModelMissing(error: unknown): boolean {
-  const e = error as {
-    code?: unknown;
-    type?: unknown;
-    error?: { code?: unknown; type?: unknown; status?: unknown; error?: { type?: unknown } };
-  };
-  const candidates = [e.code, e.type, e.error?.code, e.error?.type, e.error?.status, e.error?.error?.type];
-  return candidates.some((c) => typeof c === 'string' && MISSING_MODEL.has(c));
-}
+/** A breaker's refusal: not the provider's failure, always worth trying the next level. */
+const REFUSAL: Verdict = Object.freeze({ failure: false, failover: true });
+
+/** A rate limit reported inside a stream: no headers to read a wait from. */
+const IN_BAND_RATE_LIMIT: Verdict = Object.freeze({
+  failure: true,
+  failover: true,
+  rateLimited: true,
+});

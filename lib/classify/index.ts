@@ -2,5 +2,8 @@ export { type Verdict, type Classifier, FAILURE, CALLER_ERROR } from './verdict.
 export { defaultClassify } from './default-classifier.js';
 export { classifyStatus, isFailureResponse } from './http-status.js';
 export { retryAfterFromHeaders, parseRetryAfter, parseDuration } from './retry-after.js';
+export { retryAfterOf } from './retry-after-of.js';
 export { statusOf, headersOf, codesOf, classNamesOf } from './error-facts.js';
+export { sdkErrorKind, isFetchTermination, isAbort, type SdkErrorKind } from './sdk-errors.js';
+export { errorBodyOf, bodyCodesOf, retryDelayOf } from './provider-body.js';
 export { NETWORK_ERROR_CODES } from './network.js';

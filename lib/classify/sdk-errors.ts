@@ -1,0 +1,108 @@
+/**
+ * Recognises what the official provider SDKs throw, without importing them (they are optional):
+ * by the names of the error's classes (`constructor.name` along the prototype chain) and its
+ * `name`, never by `instanceof`. Every `openai` error has `name === 'Error'`, so the class chain
+ * is what tells them apart; `@anthropic-ai/sdk` sets both.
+ *
+ * Measured with openai 7.57.0, @anthropic-ai/sdk 1.12.0 and @google/genai 2.32.0:
+ * - status errors are `APIError` subclasses with `status` and `headers` (a `Headers`);
+ * - `APIConnectionTimeoutError` extends `APIConnectionError` (so test it first);
+ * - a reset connection is an `APIConnectionError` whose `cause` chain ends in `ECONNRESET`;
+ * - a stream cut mid-way is a plain `TypeError('terminated')` whose cause has code
+ *   `UND_ERR_SOCKET` or `ECONNRESET`, wrapped in the SDK's base error by the `.stream()` helpers;
+ * - an in-band stream error event is an `APIError` whose `status` is `undefined`;
+ * - `@google/genai` throws `ApiError` (`name === 'ApiError'`) with a numeric `status` and the
+ *   error body as JSON in its message.
+ */
+import { classNamesOf, statusOf } from './error-facts.js';
+
+/** What an SDK error is, as far as a breaker cares. */
+export type SdkErrorKind =
+  /** The SDK's own timeout fired (`APIConnectionTimeoutError`). */
+  | 'timeout'
+  /** The connection failed or was reset before an answer (`APIConnectionError`). */
+  | 'connection'
+  /** The caller aborted the request (`APIUserAbortError`). */
+  | 'aborted'
+  /** An error event inside a stream that had started (`APIError` without a status). */
+  | 'stream_error'
+  /** The answer stopped on length or the content filter (openai's `*FinishReasonError`). */
+  | 'finish_reason'
+  /** The provider answered with an HTTP error status (`APIError` with `status`, Google's `ApiError`). */
+  | 'status';
+
+/** Class names whose presence decides the kind, tested most specific first. */
+const BY_CLASS: readonly (readonly [string, SdkErrorKind])[] = [
+  ['APIConnectionTimeoutError', 'timeout'],
+  ['APIConnectionError', 'connection'],
+  ['APIUserAbortError', 'aborted'],
+  ['LengthFinishReasonError', 'finish_reason'],
+  ['ContentFilterFinishReasonError', 'finish_reason'],
+];
+
+/** The SDK classes that carry an HTTP exchange: their errors without a status came in-band. */
+const API_ERROR_CLASSES = new Set(['APIError', 'ApiError']);
+
+/** The names an error goes by: its classes along the prototype chain, and its `name`. */
+export function errorNamesOf(error: unknown): Set<string> {
+  const names = new Set(classNamesOf(error));
+  const name = (error as { name?: unknown } | null)?.name;
+  if (typeof name === 'string') names.add(name);
+  return names;
+}
+
+/**
+ * What kind of official-SDK error `error` is, or `undefined` when it is not one the SDKs
+ * throw for these reasons.
+ */
+export function sdkErrorKind(error: unknown): SdkErrorKind | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const names = errorNamesOf(error);
+  for (const [name, kind] of BY_CLASS) if (names.has(name)) return kind;
+  let api = false;
+  for (const name of names) if (API_ERROR_CLASSES.has(name)) api = true;
+  if (!api) return undefined;
+  return statusOf(error) === undefined ? 'stream_error' : 'status';
+}
+
+/**
+ * Whether `error` is undici's (`fetch`'s) report of a connection that failed or closed while a
+ * body was read: `TypeError('terminated')` or `TypeError('fetch failed')`, wherever it sits on
+ * the `cause` chain (the SDKs' `.stream()` helpers wrap it). Usually a network code says the same;
+ * this catches the case where the code is missing.
+ */
+export function isFetchTermination(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 8 && typeof current === 'object' && current !== null; depth++) {
+    if (
+      current instanceof TypeError &&
+      (current.message === 'terminated' || current.message === 'fetch failed')
+    ) {
+      return true;
+    }
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/**
+ * Whether `error` is the `openai` SDK's complaint about a malformed event in a provider's stream
+ * (a `SyntaxError` it raises itself): the provider's fault, not a bug in the calling code.
+ */
+export function isMalformedStream(error: unknown): boolean {
+  return error instanceof SyntaxError && error.message.startsWith('Error reading response');
+}
+
+/**
+ * Whether `error` is a cancellation by the caller: an `AbortError` (`DOMException` or undici's),
+ * or an SDK's `APIUserAbortError`. A `TimeoutError` (from `AbortSignal.timeout()`) is not one.
+ */
+export function isAbort(error: unknown): boolean {
+  const names = errorNamesOf(error);
+  return names.has('AbortError') || names.has('APIUserAbortError');
+}
+
+/** Whether `error` is a `DOMException` `TimeoutError`, as `AbortSignal.timeout()` raises. */
+export function isTimeoutSignal(error: unknown): boolean {
+  return (error as { name?: unknown } | null)?.name === 'TimeoutError';
+}
