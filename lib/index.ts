@@ -10,3 +10,5 @@ export * from './policies/index.js';
 export * from './registry/index.js';
 export * from './stats/index.js';
 export * from './store/index.js';
+export * from './failover/index.js';
+export * from './decorators/index.js';

@@ -1,0 +1,13 @@
+export { CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.js';
+export { Fallback } from './fallback.js';
+export { getBreakerMetadata, type DecoratedMethod } from './get-breaker-metadata.js';
+export { bindRegistry, boundRegistry } from './bound-registry.js';
+export type { BreakerSpec, FallbackSpec } from './method-meta.js';
+export type {
+  AsyncMethod,
+  AsyncMethodDecorator,
+  FallbackFor,
+  FallbackByNameDecorator,
+  FallbackByFunctionDecorator,
+  FallbackMismatch,
+} from './decorator-types.js';

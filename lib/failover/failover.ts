@@ -1,0 +1,185 @@
+import { show, validateOptions } from '../breaker/validate-options.js';
+import type { BreakerOptions } from '../breaker/options.js';
+import type { BreakerRegistry } from '../registry/breaker-registry.js';
+import { defaultRegistry } from '../registry/default-registry.js';
+import type { ChainLevel, LevelGuard } from './chain-level.js';
+import { runChain } from './run-chain.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any function may head a chain
+type AnyFunction = (...args: any[]) => any;
+
+/** The arguments of a chain whose first provider's `call` is `F`: its parameters, signal left off. */
+export type ChainArgs<F extends AnyFunction> =
+  Parameters<F> extends [...infer A, AbortSignal] ? A : Parameters<F>;
+
+/** What a chain whose first provider's `call` is `F` resolves to. */
+export type ChainResult<F extends AnyFunction> = Awaited<ReturnType<F>>;
+
+/**
+ * A guarded level of a {@link failover} chain: a provider behind the breaker called `name`.
+ * `call` gets the chain's arguments followed by the breaker's `AbortSignal` (aborted on timeout
+ * and shutdown) when it declares a parameter for it.
+ */
+export interface ProviderLevel<A extends unknown[], R> {
+  /** The breaker's name in the registry; also the level's name in attempts and causes. */
+  readonly name: string;
+  call(...args: [...A, AbortSignal]): R | PromiseLike<R>;
+  /** Options of the level's breaker, used when the registry makes it. */
+  readonly options?: BreakerOptions;
+}
+
+/**
+ * An unguarded level of a {@link failover} chain, usually the last resort: a plain function given
+ * the chain's arguments followed by the error of the level before it.
+ */
+export type LastResort<A extends unknown[], R> = (...args: [...A, unknown]) => R | PromiseLike<R>;
+
+/** Any level of a chain taking `A` and resolving to `R`. */
+export type FailoverLevel<A extends unknown[], R> = ProviderLevel<A, R> | LastResort<A, R>;
+
+/** Options of {@link failover}. */
+export interface FailoverOptions {
+  /** Where the levels' breakers live. Default {@link defaultRegistry}. */
+  readonly registry?: BreakerRegistry;
+}
+
+/**
+ * The priority chains of `@CircuitBreaker` and `@Fallback`, without decorators. `levels` are in
+ * priority order: `{ name, call, options? }` is a provider guarded by the breaker `name`; a plain
+ * function is an unguarded level, typically the last resort, given the arguments and the last
+ * error. Each call starts at the first level whose breaker admits it and moves down when a breaker
+ * refuses or a provider fails in a way that may fail over; a caller's error (a 400) is rethrown.
+ * When every level fails, the call rejects with {@link AllProvidersFailedError}.
+ *
+ * The breakers are made in the registry at once (bad options throw here), so they show on admin
+ * routes before the first call. The argument and result types come from the first level.
+ *
+ * @example
+ * const complete = failover([
+ *   { name: 'openai', call: (prompt: string, signal: AbortSignal) => openai.complete(prompt, signal) },
+ *   { name: 'anthropic', call: (prompt: string) => anthropic.complete(prompt) },
+ *   (prompt: string) => 'Service temporarily unavailable',
+ * ]);
+ * const answer = await complete('hi');
+ */
+export function failover<F extends AnyFunction>(
+  levels: readonly [
+    { readonly name: string; call: F; readonly options?: BreakerOptions },
+    ...NoInfer<FailoverLevel<ChainArgs<F>, ChainResult<F>>>[],
+  ],
+  options?: FailoverOptions,
+): (...args: ChainArgs<F>) => Promise<ChainResult<F>> {
+  const registry = registryOption(options);
+  if (!Array.isArray(levels) || levels.length === 0) {
+    throw new TypeError(`failover levels must be a non-empty array, got ${show(levels)}`);
+  }
+  const chain = levels.map((level: unknown, index) => toLevel(level, index));
+  const seen = new Set<string>();
+  for (const level of chain) {
+    if (level.guard === null) continue;
+    if (seen.has(level.name))
+      throw new TypeError(`failover: breaker "${level.name}" appears twice in the chain`);
+    seen.add(level.name);
+    registry.get(level.name, level.guard.options);
+  }
+  const run = (...args: unknown[]) => runChain(chain, registry, undefined, args);
+  Object.defineProperty(run, 'name', { value: `failover(${chain.map((l) => l.name).join(', ')})` });
+  return run as (...args: ChainArgs<F>) => Promise<ChainResult<F>>;
+}
+
+function registryOption(options: FailoverOptions | undefined): BreakerRegistry {
+  if (options === undefined) return defaultRegistry;
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`failover options must be an object, got ${show(options)}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (key !== 'registry')
+      throw new TypeError(`failover: unknown option "${key}"; known options: registry`);
+  }
+  const registry = options.registry;
+  if (registry === undefined) return defaultRegistry;
+  if (typeof registry !== 'object' || registry === null || typeof registry.get !== 'function') {
+    throw new TypeError(
+      `failover option registry must be a BreakerRegistry, got ${show(registry)}`,
+    );
+  }
+  return registry;
+}
+
+const LEVEL_KEYS = new Set(['name', 'call', 'options']);
+
+function toLevel(level: unknown, index: number): ChainLevel {
+  if (typeof level === 'function') return new LastResortLevel(level as AnyFunction);
+  const where = `failover level ${index}`;
+  if (typeof level !== 'object' || level === null) {
+    throw new TypeError(
+      `${where} must be { name, call, options? } or a function, got ${show(level)}`,
+    );
+  }
+  for (const key of Object.keys(level)) {
+    if (!LEVEL_KEYS.has(key))
+      throw new TypeError(`${where}: unknown key "${key}"; known keys: name, call, options`);
+  }
+  const { name, call, options } = level as { name?: unknown; call?: unknown; options?: unknown };
+  if (typeof name !== 'string' || name.trim() === '') {
+    throw new TypeError(`${where}: name must be a non-empty string, got ${show(name)}`);
+  }
+  if (typeof call !== 'function')
+    throw new TypeError(`${where} ("${name}"): call must be a function, got ${show(call)}`);
+  if (options !== undefined) {
+    if (typeof options !== 'object' || options === null) {
+      throw new TypeError(`${where} ("${name}"): options must be an object, got ${show(options)}`);
+    }
+    if ('name' in options)
+      throw new TypeError(
+        `${where} ("${name}"): options.name is not allowed; the level's name names its breaker`,
+      );
+    validateOptions({ ...(options as BreakerOptions), name }, `failover level "${name}"`);
+  }
+  return new ProviderCallLevel(name, call as AnyFunction, options as BreakerOptions | undefined);
+}
+
+/** A `{ name, call, options? }` level: `call(...args, signal)` through the breaker `name`. */
+class ProviderCallLevel implements ChainLevel {
+  readonly guard: LevelGuard;
+
+  constructor(
+    readonly name: string,
+    private readonly call: AnyFunction,
+    options: BreakerOptions | undefined,
+  ) {
+    this.guard = { breaker: name, options, registry: undefined };
+  }
+
+  wantsSignal(args: readonly unknown[]): boolean {
+    return this.call.length > args.length;
+  }
+
+  run(
+    _self: unknown,
+    args: readonly unknown[],
+    _lastError: unknown,
+    signal: AbortSignal | undefined,
+  ): unknown {
+    const call = this.call;
+    return signal === undefined ? call(...args) : call(...args, signal);
+  }
+}
+
+/** A plain-function level: `fn(...args, lastError)`, unguarded. */
+class LastResortLevel implements ChainLevel {
+  readonly guard = null;
+  readonly name: string;
+
+  constructor(private readonly fn: AnyFunction) {
+    this.name = fn.name === '' ? 'fallback' : fn.name;
+  }
+
+  wantsSignal(): boolean {
+    return false;
+  }
+
+  run(_self: unknown, args: readonly unknown[], lastError: unknown): unknown {
+    return this.fn(...args, lastError);
+  }
+}

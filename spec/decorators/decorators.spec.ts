@@ -1,0 +1,12 @@
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { decoratorSuite } from './decorator-suite.js';
+
+describe('decorator compilation (standard)', () => {
+  it('compiled the fixtures with standard TC39 decorators', () => {
+    const js = readFileSync(new URL('./fixtures/llm.js', import.meta.url), 'utf8');
+    expect(js).to.contain('__esDecorate');
+  });
+});
+
+decoratorSuite('standard');
