@@ -26,6 +26,11 @@ export interface ProviderLevel<A extends unknown[], R> {
   call(...args: [...A, AbortSignal]): R | PromiseLike<R>;
   /** Options of the level's breaker, used when the registry makes it. */
   readonly options?: BreakerOptions;
+  /**
+   * Never set. A function has `name` and `call` too; this keeps one from passing for a provider
+   * level, so a last resort is checked as a {@link LastResort}.
+   */
+  readonly apply?: never;
 }
 
 /**

@@ -27,8 +27,10 @@ import {
   ReversedLlm,
   Single,
   StaticClient,
+  TimelineGateway,
   WithFunctionFallback,
 } from './fixtures/llm.js';
+import { TimelinePrimary, expectFailback, replayFailbackTimeline } from '../failover/failback-timeline.js';
 
 /**
  * Runs `make` then `call`: the mistake must surface in one of them. Standard decorators check the
@@ -378,6 +380,27 @@ export function decoratorSuite(mode: 'standard' | 'legacy'): void {
       it('accepts a fallback whose type fits', async () => {
         const checks = bindRegistry(new TypeMismatches(), registry);
         expect(await checks.fits('ok')).to.equal('ok');
+      });
+    });
+
+    describe('priority and failback', () => {
+      it('serves from the backup while the primary is open, and returns to the primary after its trial', async () => {
+        const start = Date.UTC(2026, 0, 1);
+        const clock = FakeTimers.install({ now: start, toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+        try {
+          const primary = new TimelinePrimary(start);
+          const gateway = bindRegistry(new TimelineGateway(primary), registry);
+          const report = await replayFailbackTimeline(
+            clock,
+            registry,
+            primary,
+            (prompt) => withOutcome(() => gateway.complete(prompt)),
+            start,
+          );
+          expectFailback(report);
+        } finally {
+          clock.uninstall();
+        }
       });
     });
 
