@@ -30,7 +30,11 @@ import {
   TimelineGateway,
   WithFunctionFallback,
 } from './fixtures/llm.js';
-import { TimelinePrimary, expectFailback, replayFailbackTimeline } from '../failover/failback-timeline.js';
+import {
+  TimelinePrimary,
+  expectFailback,
+  replayFailbackTimeline,
+} from '../failover/failback-timeline.js';
 
 /**
  * Runs `make` then `call`: the mistake must surface in one of them. Standard decorators check the
@@ -386,7 +390,10 @@ export function decoratorSuite(mode: 'standard' | 'legacy'): void {
     describe('priority and failback', () => {
       it('serves from the backup while the primary is open, and returns to the primary after its trial', async () => {
         const start = Date.UTC(2026, 0, 1);
-        const clock = FakeTimers.install({ now: start, toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+        const clock = FakeTimers.install({
+          now: start,
+          toFake: ['setTimeout', 'clearTimeout', 'Date'],
+        });
         try {
           const primary = new TimelinePrimary(start);
           const gateway = bindRegistry(new TimelineGateway(primary), registry);
