@@ -1,0 +1,151 @@
+import { show } from '../../lib/breaker/validate-options.js';
+
+/** What a request to the admin router asks for: handed to `authorize` with the request. */
+export interface AdminAccess {
+  /** `read` for the GET routes, `write` for reset and open. */
+  readonly action: 'read' | 'write';
+  /** The route asked for, such as `list`, `reset` or `events`. */
+  readonly route: AdminRouteName;
+  /** The breaker the route names, if any. */
+  readonly breaker?: string;
+}
+
+/** The admin routes by name. */
+export type AdminRouteName =
+  'dashboard' | 'list' | 'show' | 'resetAll' | 'reset' | 'open' | 'health' | 'metrics' | 'events';
+
+/**
+ * Decides whether a request may use the admin router. Gets Express's `req` or Koa's `ctx` and
+ * what the request asks for; may be async. When given, it is asked for every route: `false`
+ * answers 403.
+ */
+export type Authorize<Req> = (request: Req, access: AdminAccess) => boolean | Promise<boolean>;
+
+/**
+ * Where `GET /metrics` reads its text: a prom-client `Registry` fits as it is, so
+ * `metrics: register` serves your own registry (with `collectBreakerMetrics` from
+ * `breakwater/prometheus` in it) on the admin router.
+ */
+export interface MetricsSource {
+  readonly contentType: string;
+  metrics(): Promise<string> | string;
+}
+
+/** Options of `adminRouter()`, the same under Express and Koa. */
+export interface AdminOptions<Req> {
+  /**
+   * A bearer token that allows the mutating routes (reset, open): requests send
+   * `Authorization: Bearer <token>`. Compared in constant time; never echoed by any route.
+   */
+  token?: string;
+  /**
+   * A hook asked for every route with the request and {@link AdminAccess}: `true` allows it,
+   * `false` answers 403. A mutation is allowed when the token matches or this hook says yes.
+   */
+  authorize?: Authorize<Req>;
+  /**
+   * What `GET /metrics` serves: a {@link MetricsSource} (a prom-client `Registry`), or `false`
+   * to turn the route off. Default: a registry of its own with breakwater's metrics, made with
+   * `breakwater/prometheus` (needs the optional peer `prom-client`).
+   */
+  metrics?: MetricsSource | false;
+  /** How often `GET /events` sends every breaker's snapshot, in ms. Default 1 000. */
+  eventsInterval?: number;
+  /** Largest request body the POST routes accept, in bytes; larger answers 413. Default 16 384. */
+  bodyLimit?: number;
+  /**
+   * Told about errors the router answered with a 500 (a throwing `authorize`, a failing
+   * metrics source). Default: `console.error`.
+   */
+  onError?: (error: unknown) => void;
+}
+
+/** {@link AdminOptions} checked, with defaults filled in. */
+export interface ResolvedAdminOptions<Req> {
+  readonly token: string | undefined;
+  readonly authorize: Authorize<Req> | undefined;
+  readonly metrics: MetricsSource | false | undefined;
+  readonly eventsInterval: number;
+  readonly bodyLimit: number;
+  readonly onError: (error: unknown) => void;
+}
+
+const ADMIN_OPTION_NAMES = [
+  'token',
+  'authorize',
+  'metrics',
+  'eventsInterval',
+  'bodyLimit',
+  'onError',
+] as const;
+
+/**
+ * Checks the options of `adminRouter()`: a `TypeError` or `RangeError` naming the option and
+ * showing the value (never the token's value). `extra` lists option names an adapter adds
+ * (Koa's `prefix`), which it checks itself.
+ */
+export function validateAdminOptions<Req>(
+  options: unknown,
+  where: string,
+  extra: readonly string[] = [],
+): ResolvedAdminOptions<Req> {
+  if (options === undefined) options = {};
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new TypeError(`${where} options must be an object, got ${show(options)}`);
+  }
+  const known = [...ADMIN_OPTION_NAMES, ...extra];
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) {
+      throw new TypeError(`${where}: unknown option "${key}"; known options: ${known.join(', ')}`);
+    }
+  }
+  const o = options as AdminOptions<Req>;
+  if (o.token !== undefined && (typeof o.token !== 'string' || o.token.trim() === '')) {
+    const shown = typeof o.token === 'string' ? 'an empty string' : show(o.token);
+    throw new TypeError(`${where}: token must be a non-empty string, got ${shown}`);
+  }
+  if (o.authorize !== undefined && typeof o.authorize !== 'function') {
+    throw new TypeError(`${where}: authorize must be a function, got ${show(o.authorize)}`);
+  }
+  if (o.metrics !== undefined && o.metrics !== false && !isMetricsSource(o.metrics)) {
+    throw new TypeError(
+      `${where}: metrics must be false or have contentType and metrics() (a prom-client Registry), got ${show(o.metrics)}`,
+    );
+  }
+  const eventsInterval = o.eventsInterval ?? 1_000;
+  if (
+    typeof eventsInterval !== 'number' ||
+    !Number.isFinite(eventsInterval) ||
+    eventsInterval < 50
+  ) {
+    throw new RangeError(
+      `${where}: eventsInterval must be a number of ms >= 50, got ${show(eventsInterval)}`,
+    );
+  }
+  const bodyLimit = o.bodyLimit ?? 16_384;
+  if (typeof bodyLimit !== 'number' || !Number.isInteger(bodyLimit) || bodyLimit < 0) {
+    throw new RangeError(
+      `${where}: bodyLimit must be a non-negative integer of bytes, got ${show(bodyLimit)}`,
+    );
+  }
+  if (o.onError !== undefined && typeof o.onError !== 'function') {
+    throw new TypeError(`${where}: onError must be a function, got ${show(o.onError)}`);
+  }
+  return {
+    token: o.token,
+    authorize: o.authorize,
+    metrics: o.metrics,
+    eventsInterval,
+    bodyLimit,
+    onError: o.onError ?? ((error) => console.error('breakwater admin router:', error)),
+  };
+}
+
+function isMetricsSource(value: unknown): value is MetricsSource {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as MetricsSource).contentType === 'string' &&
+    typeof (value as MetricsSource).metrics === 'function'
+  );
+}

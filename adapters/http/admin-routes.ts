@@ -1,0 +1,96 @@
+import type { AdminRouteName } from './admin-options.js';
+
+/** A request matched to an admin route. */
+export interface MatchedRoute {
+  readonly kind: 'route';
+  readonly name: AdminRouteName;
+  readonly action: 'read' | 'write';
+  /** The breaker named in the path, percent-decoded. */
+  readonly breaker?: string;
+}
+
+/** The path is an admin route, but not for this method: answer 405 with `allow`. */
+export interface WrongMethod {
+  readonly kind: 'method';
+  readonly allow: readonly string[];
+}
+
+/** The path could not be read (bad percent-encoding): answer 400. */
+export interface MalformedPath {
+  readonly kind: 'malformed';
+}
+
+/** What a request is to the admin router; `null` when the path is not one of its routes. */
+export type RouteMatch = MatchedRoute | WrongMethod | MalformedPath | null;
+
+const READ = ['GET', 'HEAD'] as const;
+const WRITE = ['POST'] as const;
+const READ_OR_WRITE = ['GET', 'HEAD', 'POST'] as const;
+
+/**
+ * Matches `method` and `path` (relative to where the router is mounted, query removed, still
+ * percent-encoded) against the route table:
+ *
+ * | route | name |
+ * |---|---|
+ * | `GET /` | dashboard |
+ * | `GET /circuit-breakers` | list |
+ * | `GET /circuit-breakers/:name` | show |
+ * | `POST /circuit-breakers/reset` | resetAll |
+ * | `POST /circuit-breakers/:name/reset` | reset |
+ * | `POST /circuit-breakers/:name/open` | open |
+ * | `GET /health`, `GET /metrics`, `GET /events` | health, metrics, events |
+ *
+ * `HEAD` is accepted wherever `GET` is. A trailing slash is ignored.
+ */
+export function matchRoute(method: string, path: string): RouteMatch {
+  if (!path.startsWith('/')) return null;
+  const segments = path.slice(1).split('/');
+  if (segments[segments.length - 1] === '') segments.pop();
+  if (segments.some((s) => s === '')) return null;
+  const [first, second, third] = segments;
+  switch (segments.length) {
+    case 0:
+      return pick(method, READ, { name: 'dashboard', action: 'read' });
+    case 1:
+      if (first === 'circuit-breakers') return pick(method, READ, { name: 'list', action: 'read' });
+      if (first === 'health') return pick(method, READ, { name: 'health', action: 'read' });
+      if (first === 'metrics') return pick(method, READ, { name: 'metrics', action: 'read' });
+      if (first === 'events') return pick(method, READ, { name: 'events', action: 'read' });
+      return null;
+    case 2: {
+      if (first !== 'circuit-breakers') return null;
+      const breaker = decode(second!);
+      if (breaker === undefined) return { kind: 'malformed' };
+      if (second === 'reset') {
+        if (method === 'POST') return { kind: 'route', name: 'resetAll', action: 'write' };
+        return pick(method, READ_OR_WRITE, { name: 'show', action: 'read', breaker });
+      }
+      return pick(method, READ, { name: 'show', action: 'read', breaker });
+    }
+    case 3: {
+      if (first !== 'circuit-breakers' || (third !== 'reset' && third !== 'open')) return null;
+      const breaker = decode(second!);
+      if (breaker === undefined) return { kind: 'malformed' };
+      return pick(method, WRITE, { name: third, action: 'write', breaker });
+    }
+    default:
+      return null;
+  }
+}
+
+function pick(
+  method: string,
+  allow: readonly string[],
+  route: Omit<MatchedRoute, 'kind'>,
+): MatchedRoute | WrongMethod {
+  return allow.includes(method) ? { kind: 'route', ...route } : { kind: 'method', allow };
+}
+
+function decode(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
