@@ -221,10 +221,13 @@ describe('fake provider + the official openai client', () => {
       });
     });
 
-    it('a stream that stalls after its headers: no SDK timeout ends it, the breaker timeout does', async () => {
+    it('a stream that stalls after its headers is ended by the breaker timeout', async () => {
       fake.setFault('openai', { kind: 'hang', afterChunks: 1 });
-      const openai = openaiFor(fake, { timeout: 20 }); // covers the wait for headers only
-      const breaker = new Breaker({ name: 'openai', timeout: 200 });
+      const openai = openaiFor(fake); // the SDK's own timeout only covers the wait for headers
+      // The breaker's deadline is read from this clock: it passes only once the stall has begun,
+      // so the outcome does not depend on how fast the machine is.
+      let now = 0;
+      const breaker = new Breaker({ name: 'openai', timeout: 30, clock: { now: () => now } });
       const received: string[] = [];
       const error = await rejectionOf(
         breaker.execute(async (signal) => {
@@ -232,7 +235,10 @@ describe('fake provider + the official openai client', () => {
             { ...chatBody('x y'), stream: true },
             { signal },
           );
-          for await (const chunk of stream) received.push(chunk.choices[0]?.delta?.content ?? '');
+          for await (const chunk of stream) {
+            received.push(chunk.choices[0]?.delta?.content ?? '');
+            if (received.length === 2) now += 30; // the first words are in; then it stalls
+          }
         }),
       );
       expect(received).to.deep.equal(['', '[openai]']);
