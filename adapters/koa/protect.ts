@@ -67,7 +67,8 @@ export function protect(nameOrBreaker: string | Breaker, options?: KoaProtectOpt
         return;
       }
       pending = false;
-      if (isFailureResponse(ctx.status)) throw new RouteFailureError(ctx.status);
+      const status = ctx.res.headersSent ? ctx.res.statusCode : ctx.status;
+      if (isFailureResponse(status)) throw new RouteFailureError(status);
     };
     ctx.res.once('close', onClose);
     try {

@@ -1,0 +1,506 @@
+import { expect } from 'chai';
+import sinon from 'sinon';
+import request from 'supertest';
+import { BreakerRegistry, type Breaker } from '../../../lib/index.js';
+import { HOW_TO_ENABLE } from '../../../adapters/http/index.js';
+import { adminRouter as expressAdmin } from '../../../adapters/express/index.js';
+import { adminRouter as koaAdmin } from '../../../adapters/koa/index.js';
+import { buildApp, FRAMEWORKS, type Framework } from './frameworks.js';
+
+const TOKEN = 'tok-3f9a1c0e-admin-secret';
+const START = Date.parse('2026-03-01T12:00:00Z');
+
+/** A registry whose breakers read a clock the spec moves. */
+function clockedRegistry(): { registry: BreakerRegistry; clock: { now: () => number; t: number } } {
+  const clock = { t: START, now: () => clock.t };
+  return {
+    registry: new BreakerRegistry({
+      defaults: { clock, failureThreshold: 2, resetTimeout: 30_000 },
+    }),
+    clock,
+  };
+}
+
+async function fail(breaker: Breaker, times: number): Promise<void> {
+  for (let i = 0; i < times; i++) {
+    await breaker.execute(() => Promise.reject(new Error('provider down'))).catch(() => undefined);
+  }
+}
+
+for (const framework of FRAMEWORKS) {
+  describe(`adminRouter under ${framework}`, () => {
+    const app = (
+      registry: BreakerRegistry,
+      admin: Record<string, unknown> = { token: TOKEN },
+      prefix?: string,
+    ) =>
+      buildApp(framework, registry, {
+        admin: { metrics: false, ...admin },
+        ...(prefix === undefined ? {} : { prefix }),
+      });
+
+    describe('reading', () => {
+      it('GET /circuit-breakers lists every snapshot under "breakers"', async () => {
+        const { registry } = clockedRegistry();
+        registry.get('openai');
+        registry.get('anthropic');
+        const res = await request(app(registry).server).get('/admin/circuit-breakers').expect(200);
+        expect(res.headers['content-type']).to.match(/^application\/json/);
+        expect(res.body.breakers.map((b: { name: string }) => b.name)).to.deep.equal([
+          'openai',
+          'anthropic',
+        ]);
+        expect(res.body).to.deep.equal(
+          JSON.parse(JSON.stringify({ breakers: registry.snapshot() })),
+        );
+      });
+
+      it('GET /circuit-breakers/:name answers one snapshot with the documented fields', async () => {
+        const { registry } = clockedRegistry();
+        await fail(registry.get('openai'), 2);
+        const res = await request(app(registry).server)
+          .get('/admin/circuit-breakers/openai')
+          .expect(200);
+        expect(res.body).to.include({
+          name: 'openai',
+          state: 'open',
+          failedRequests: 2,
+          totalRequests: 2,
+        });
+        for (const field of [
+          'failureCount',
+          'successCount',
+          'successfulRequests',
+          'rejectedRequests',
+          'timeouts',
+          'fallbacks',
+          'errorRate',
+          'latency',
+          'lastFailureTime',
+          'lastSuccessTime',
+          'stateChangedAt',
+          'retryAfterMs',
+          'config',
+        ]) {
+          expect(res.body, field).to.have.property(field);
+        }
+        expect(res.body.retryAfterMs).to.equal(30_000);
+        expect(res.body.latency).to.have.keys('p50', 'p95', 'p99', 'mean', 'count');
+      });
+
+      it('decodes percent-encoded names, slashes included', async () => {
+        const { registry } = clockedRegistry();
+        registry.get('llm/openai gpt');
+        const res = await request(app(registry).server)
+          .get('/admin/circuit-breakers/llm%2Fopenai%20gpt')
+          .expect(200);
+        expect(res.body.name).to.equal('llm/openai gpt');
+      });
+
+      it('answers 404 JSON for an unknown breaker and never creates one', async () => {
+        const { registry } = clockedRegistry();
+        const server = app(registry).server;
+        const res = await request(server).get('/admin/circuit-breakers/nope').expect(404);
+        expect(res.body).to.deep.equal({ error: 'not_found', message: 'No breaker called "nope"' });
+        await request(server)
+          .post('/admin/circuit-breakers/nope/reset')
+          .set('authorization', `Bearer ${TOKEN}`)
+          .expect(404);
+        await request(server)
+          .post('/admin/circuit-breakers/nope/open')
+          .set('authorization', `Bearer ${TOKEN}`)
+          .expect(404);
+        expect(registry.list()).to.have.length(0);
+      });
+
+      it('serves the dashboard at the prefix, with and without a trailing slash', async () => {
+        const { registry } = clockedRegistry();
+        const server = app(registry).server;
+        for (const path of ['/admin', '/admin/']) {
+          const res = await request(server).get(path).expect(200);
+          expect(res.headers['content-type']).to.match(/^text\/html/);
+          expect(res.headers['content-security-policy']).to.match(/script-src 'nonce-[^']+'/);
+          expect(res.text).to.include("new EventSource(base + '/events')");
+          expect(res.text).not.to.match(/<script[^>]+src=|<link[^>]+href=/);
+        }
+      });
+
+      it('works under any prefix', async () => {
+        const { registry } = clockedRegistry();
+        registry.get('openai');
+        const server = app(registry, { token: TOKEN }, '/ops/breakwater').server;
+        const res = await request(server).get('/ops/breakwater/circuit-breakers').expect(200);
+        expect(res.body.breakers).to.have.length(1);
+        await request(server).get('/admin/circuit-breakers').expect(404);
+      });
+
+      it('lets paths that are not admin routes go on to the app', async () => {
+        const { registry } = clockedRegistry();
+        const server = app(registry, { token: TOKEN }, '/').server;
+        await request(server).get('/app-route').expect(200, { app: true });
+        await request(server).get('/circuit-breakers').expect(200, { breakers: [] });
+      });
+
+      it('accepts HEAD wherever GET is', async () => {
+        const { registry } = clockedRegistry();
+        const res = await request(app(registry).server).head('/admin/health').expect(200);
+        expect(res.text ?? '').to.equal('');
+      });
+    });
+
+    describe('mutating', () => {
+      it('POST /circuit-breakers/:name/reset closes and clears, answering the snapshot', async () => {
+        const { registry } = clockedRegistry();
+        const breaker = registry.get('openai');
+        await fail(breaker, 2);
+        const res = await request(app(registry).server)
+          .post('/admin/circuit-breakers/openai/reset')
+          .set('authorization', `Bearer ${TOKEN}`)
+          .expect(200);
+        expect(res.body).to.include({ name: 'openai', state: 'closed', failedRequests: 0 });
+        expect(breaker.state).to.equal('closed');
+      });
+
+      it('POST /circuit-breakers/:name/open leaves the breaker isolated', async () => {
+        const { registry } = clockedRegistry();
+        const breaker = registry.get('openai');
+        const res = await request(app(registry).server)
+          .post('/admin/circuit-breakers/openai/open')
+          .set('authorization', `bearer ${TOKEN}`)
+          .expect(200);
+        expect(res.body).to.include({ name: 'openai', state: 'isolated' });
+        expect(breaker.state).to.equal('isolated');
+        await breaker
+          .execute(() => 'never')
+          .then(
+            () => expect.fail('an isolated breaker must refuse'),
+            (error: Error) => expect(error.name).to.equal('CircuitOpenError'),
+          );
+      });
+
+      it('POST /circuit-breakers/reset resets every breaker and answers them all', async () => {
+        const { registry } = clockedRegistry();
+        await fail(registry.get('a'), 2);
+        registry.get('b').isolate();
+        const res = await request(app(registry).server)
+          .post('/admin/circuit-breakers/reset')
+          .set('authorization', `Bearer ${TOKEN}`)
+          .send({})
+          .expect(200);
+        expect(res.body.breakers.map((b: { state: string }) => b.state)).to.deep.equal([
+          'closed',
+          'closed',
+        ]);
+      });
+
+      it('answers 401 without a token and with a wrong one, changing nothing', async () => {
+        const { registry } = clockedRegistry();
+        const breaker = registry.get('openai');
+        await fail(breaker, 2);
+        const server = app(registry).server;
+        const missing = await request(server)
+          .post('/admin/circuit-breakers/openai/reset')
+          .expect(401);
+        expect(missing.body.error).to.equal('unauthorized');
+        expect(missing.headers['www-authenticate']).to.equal('Bearer realm="breakwater"');
+        const wrong = await request(server)
+          .post('/admin/circuit-breakers/openai/reset')
+          .set('authorization', `Bearer ${TOKEN}x`)
+          .expect(401);
+        expect(wrong.body.message).to.equal('The bearer token is not the admin token');
+        await request(server)
+          .post('/admin/circuit-breakers/reset')
+          .set('authorization', 'Basic abc')
+          .expect(401);
+        expect(breaker.state).to.equal('open');
+      });
+
+      it('answers 403 saying how to enable mutations when neither token nor authorize is set', async () => {
+        const { registry } = clockedRegistry();
+        registry.get('openai');
+        const res = await request(app(registry, {}).server)
+          .post('/admin/circuit-breakers/openai/open')
+          .expect(403);
+        expect(res.body).to.deep.equal({ error: 'forbidden', message: HOW_TO_ENABLE });
+        expect(res.body.message).to.include('token').and.to.include('authorize');
+        expect(registry.get('openai').state).to.equal('closed');
+      });
+
+      it('asks authorize (possibly async) with the framework request and what is asked', async () => {
+        const { registry } = clockedRegistry();
+        registry.get('openai');
+        const authorize = sinon.spy(async (req: unknown, access: { action: string }) => {
+          const header =
+            framework === 'express'
+              ? (req as { get(h: string): string }).get('x-role')
+              : (req as { get(h: string): string }).get('x-role');
+          return access.action === 'read' || header === 'operator';
+        });
+        const server = app(registry, { authorize }).server;
+        await request(server).post('/admin/circuit-breakers/openai/open').expect(403);
+        await request(server)
+          .post('/admin/circuit-breakers/openai/open')
+          .set('x-role', 'operator')
+          .expect(200);
+        await request(server).get('/admin/circuit-breakers').expect(200);
+        const [req, access] = authorize.lastCall.args;
+        expect(access).to.deep.equal({ action: 'read', route: 'list' });
+        if (framework === 'koa') expect(req).to.have.property('state');
+        else expect(req).to.have.property('baseUrl', '/admin');
+        expect(authorize.getCall(1).args[1]).to.deep.equal({
+          action: 'write',
+          route: 'open',
+          breaker: 'openai',
+        });
+      });
+
+      it('lets authorize close the reading routes too', async () => {
+        const { registry } = clockedRegistry();
+        const server = app(registry, { token: TOKEN, authorize: () => false }).server;
+        const res = await request(server).get('/admin/circuit-breakers').expect(403);
+        expect(res.body.error).to.equal('forbidden');
+        await request(server).get('/admin/health').expect(403);
+      });
+
+      it('accepts the token when authorize refuses, and authorize when the token is absent', async () => {
+        const { registry } = clockedRegistry();
+        registry.get('openai');
+        const server = app(registry, {
+          token: TOKEN,
+          authorize: (_r: unknown, a: { action: string }) => a.action === 'read',
+        }).server;
+        await request(server).post('/admin/circuit-breakers/openai/open').expect(401);
+        await request(server)
+          .post('/admin/circuit-breakers/openai/open')
+          .set('authorization', `Bearer ${TOKEN}`)
+          .expect(200);
+        const open = buildApp(framework, registry, {
+          admin: { metrics: false, token: TOKEN, authorize: () => true },
+        }).server;
+        await request(open).post('/admin/circuit-breakers/openai/reset').expect(200);
+      });
+    });
+
+    describe('bad input', () => {
+      it('answers 405 with Allow for a wrong method', async () => {
+        const { registry } = clockedRegistry();
+        registry.get('openai');
+        const server = app(registry).server;
+        const res = await request(server).delete('/admin/circuit-breakers/openai').expect(405);
+        expect(res.headers['allow']).to.equal('GET, HEAD');
+        expect(res.body.error).to.equal('method_not_allowed');
+        const post = await request(server).get('/admin/circuit-breakers/openai/reset').expect(405);
+        expect(post.headers['allow']).to.equal('POST');
+        await request(server)
+          .put('/admin/circuit-breakers/reset')
+          .expect(405)
+          .expect('allow', 'GET, HEAD, POST');
+        await request(server).post('/admin/health').expect(405);
+      });
+
+      it('answers 400 for malformed JSON, a body that is not an object, and bad percent-encoding', async () => {
+        const { registry } = clockedRegistry();
+        registry.get('openai');
+        const server = app(registry).server;
+        const auth = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
+        const malformed = await request(server)
+          .post('/admin/circuit-breakers/openai/reset')
+          .set(auth)
+          .send('{"oops":')
+          .expect(400);
+        expect(malformed.body).to.deep.equal({
+          error: 'bad_request',
+          message: 'The request body is not valid JSON',
+        });
+        await request(server)
+          .post('/admin/circuit-breakers/openai/reset')
+          .set(auth)
+          .send('[1,2]')
+          .expect(400);
+        const path = await request(server).get('/admin/circuit-breakers/%E0%A4%A').expect(400);
+        expect(path.body.error).to.equal('bad_request');
+      });
+
+      it('answers 413 for a body over the limit, declared or streamed', async () => {
+        const { registry } = clockedRegistry();
+        registry.get('openai');
+        const server = app(registry, { token: TOKEN, bodyLimit: 64 }).server;
+        const big = JSON.stringify({ padding: 'x'.repeat(200) });
+        const res = await request(server)
+          .post('/admin/circuit-breakers/openai/reset')
+          .set({ authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' })
+          .send(big)
+          .expect(413);
+        expect(res.body).to.deep.equal({
+          error: 'payload_too_large',
+          message: 'The request body is larger than 64 bytes',
+        });
+        expect(registry.get('openai').state).to.equal('closed');
+      });
+
+      it('never shows a stack trace: a throwing authorize answers a bare 500 and is reported', async () => {
+        const { registry } = clockedRegistry();
+        const onError = sinon.spy();
+        const server = app(registry, {
+          authorize: () => {
+            throw new Error('session store down');
+          },
+          onError,
+        }).server;
+        const res = await request(server).get('/admin/circuit-breakers').expect(500);
+        expect(res.body).to.deep.equal({
+          error: 'internal_error',
+          message: 'The admin router failed to answer; see the server log',
+        });
+        expect(res.text).not.to.include('session store down');
+        expect(res.text).not.to.include('at ');
+        expect(onError.calledOnce).to.equal(true);
+      });
+
+      it('never echoes the token on any route', async () => {
+        const { registry } = clockedRegistry();
+        await fail(registry.get('openai'), 2);
+        const server = app(registry).server;
+        const auth = { authorization: `Bearer ${TOKEN}` };
+        const bodies = await Promise.all([
+          request(server).get('/admin/'),
+          request(server).get('/admin/circuit-breakers'),
+          request(server).get('/admin/circuit-breakers/openai'),
+          request(server).get('/admin/health'),
+          request(server).post('/admin/circuit-breakers/openai/open').set(auth),
+          request(server)
+            .post('/admin/circuit-breakers/openai/reset')
+            .set({ authorization: 'Bearer wrong' }),
+        ]);
+        for (const res of bodies) expect(res.text).not.to.include(TOKEN);
+      });
+    });
+
+    describe('GET /health', () => {
+      it('is ok with no breakers and when every breaker is closed', async () => {
+        const { registry } = clockedRegistry();
+        const server = app(registry).server;
+        await request(server).get('/admin/health').expect(200, { status: 'ok', breakers: {} });
+        registry.get('openai');
+        registry.get('cache', { enabled: false });
+        await request(server)
+          .get('/admin/health')
+          .expect(200, { status: 'ok', breakers: { openai: 'closed', cache: 'disabled' } });
+      });
+
+      it('is degraded while some breaker is open or half-open, and 503 down when none can serve', async () => {
+        const { registry, clock } = clockedRegistry();
+        const server = app(registry).server;
+        const openai = registry.get('openai');
+        const anthropic = registry.get('anthropic');
+        await fail(openai, 2);
+        await request(server)
+          .get('/admin/health')
+          .expect(200, { status: 'degraded', breakers: { openai: 'open', anthropic: 'closed' } });
+        anthropic.isolate();
+        await request(server)
+          .get('/admin/health')
+          .expect(503, { status: 'down', breakers: { openai: 'open', anthropic: 'isolated' } });
+        clock.t += 30_000;
+        await request(server)
+          .get('/admin/health')
+          .expect(200, {
+            status: 'degraded',
+            breakers: { openai: 'half_open', anthropic: 'isolated' },
+          });
+      });
+    });
+
+    describe('GET /metrics', () => {
+      it('serves a given prom-client registry as it is', async () => {
+        const { registry } = clockedRegistry();
+        const source = {
+          contentType: 'text/plain; version=0.0.4; charset=utf-8',
+          metrics: async () => 'my_metric 1\n',
+        };
+        const res = await request(app(registry, { metrics: source }).server)
+          .get('/admin/metrics')
+          .expect(200);
+        expect(res.text).to.equal('my_metric 1\n');
+        expect(res.headers['content-type']).to.equal(source.contentType);
+      });
+
+      it('answers 404 JSON when turned off', async () => {
+        const { registry } = clockedRegistry();
+        const res = await request(app(registry, { metrics: false }).server)
+          .get('/admin/metrics')
+          .expect(404);
+        expect(res.body.error).to.equal('not_found');
+      });
+    });
+  });
+}
+
+describe('adminRouter under both frameworks', () => {
+  it('answers the same JSON, byte for byte', async () => {
+    const { registry } = clockedRegistry();
+    await fail(registry.get('openai'), 2);
+    registry.get('anthropic');
+    const answers = async (framework: Framework) => {
+      const server = buildApp(framework, registry, {
+        admin: { metrics: false, token: TOKEN },
+      }).server;
+      return Promise.all(
+        [
+          '/admin/circuit-breakers',
+          '/admin/circuit-breakers/openai',
+          '/admin/health',
+          '/admin/circuit-breakers/x',
+        ].map(async (path) => {
+          const res = await request(server).get(path);
+          return [res.status, res.headers['content-type'], res.text];
+        }),
+      );
+    };
+    expect(await answers('express')).to.deep.equal(await answers('koa'));
+  });
+
+  it('validates options when called, naming the option and the value', () => {
+    const registry = new BreakerRegistry();
+    for (const make of [expressAdmin, koaAdmin] as const) {
+      expect(() => make(registry, { token: '' })).to.throw(
+        TypeError,
+        'token must be a non-empty string, got an empty string',
+      );
+      expect(() => make(registry, { authorize: 'yes' as never })).to.throw(
+        TypeError,
+        'authorize must be a function, got "yes"',
+      );
+      expect(() => make(registry, { bodyLimit: -1 })).to.throw(
+        RangeError,
+        'bodyLimit must be a non-negative integer of bytes, got -1',
+      );
+      expect(() => make(registry, { eventsInterval: 0 })).to.throw(
+        RangeError,
+        'eventsInterval must be a number of ms >= 50, got 0',
+      );
+      expect(() => make(registry, { metrics: {} as never })).to.throw(
+        TypeError,
+        'metrics must be false or have contentType and metrics()',
+      );
+      expect(() => make(registry, { tokn: 'x' } as never)).to.throw(
+        TypeError,
+        'unknown option "tokn"',
+      );
+      expect(() => make({} as never)).to.throw(
+        TypeError,
+        'the first argument must be a BreakerRegistry',
+      );
+    }
+    expect(() => expressAdmin(registry, { prefix: '/admin' } as never)).to.throw(
+      TypeError,
+      'unknown option "prefix"',
+    );
+    expect(() => koaAdmin(registry, { prefix: 'admin' })).to.throw(
+      TypeError,
+      'prefix must be a path starting with "/", got "admin"',
+    );
+    expect(expressAdmin(registry, { metrics: false }).name).to.equal('breakwaterAdmin');
+    expect(koaAdmin(registry, { metrics: false }).name).to.equal('breakwaterAdmin');
+  });
+});
