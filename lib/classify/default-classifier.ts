@@ -1,9 +1,9 @@
 import { isCallTimeoutError } from '../errors/call-timeout-error.js';
 import { isCapacityExceededError } from '../errors/capacity-exceeded-error.js';
 import { isCircuitOpenError } from '../errors/circuit-open-error.js';
-import { codesOf, statusOf } from './error-facts.js';
+import { statusOf } from './error-facts.js';
 import { classifyStatus } from './http-status.js';
-import { NETWORK_ERROR_CODES } from './network.js';
+import { hasNetworkCode } from './network.js';
 import {
   MISSING_MODEL_CODES,
   QUOTA_EXHAUSTED_CODES,
@@ -11,13 +11,7 @@ import {
   saysAny,
 } from './provider-body.js';
 import { retryAfterOf } from './retry-after-of.js';
-import {
-  isAbort,
-  isFetchTermination,
-  isMalformedStream,
-  isTimeoutSignal,
-  sdkErrorKind,
-} from './sdk-errors.js';
+import { isFetchTermination, isMalformedStream, sdkErrorKind } from './sdk-errors.js';
 import { CALLER_ERROR, FAILURE, type Verdict } from './verdict.js';
 
 /**
@@ -39,14 +33,15 @@ import { CALLER_ERROR, FAILURE, type Verdict } from './verdict.js';
  * | `TypeError`, `RangeError`, `ReferenceError`, `SyntaxError` with nothing above | the caller's (a bug in the calling code) |
  * | anything else | failure, as in opossum |
  *
- * "Failure" means counted against the provider and free to fail over. `now` is only used to
- * read a `retry-after` given as an HTTP date.
+ * "Failure" means counted against the provider and free to fail over. `now` (default `Date.now()`)
+ * is only used to read a `retry-after` given as an HTTP date.
  *
  * @example
  * new Breaker({ name: 'openai', classify: (e) => (isMyQuotaError(e) ? CALLER_ERROR : undefined) });
  * // returning undefined defers to defaultClassify
  */
-export function defaultClassify(error: unknown, now: number = Date.now()): Verdict {
+export function defaultClassify(error: unknown, now?: number): Verdict {
+  if (typeof error !== 'object' || error === null) return FAILURE;
   if (isCallTimeoutError(error)) return FAILURE;
   if (isCircuitOpenError(error) || isCapacityExceededError(error)) return REFUSAL;
   switch (sdkErrorKind(error)) {
@@ -64,21 +59,25 @@ export function defaultClassify(error: unknown, now: number = Date.now()): Verdi
   }
   const status = statusOf(error);
   if (status !== undefined) return classifyHttpError(error, status, now);
-  if (codesOf(error).some((code) => NETWORK_ERROR_CODES.has(code))) return FAILURE;
-  if (isFetchTermination(error) || isMalformedStream(error) || isTimeoutSignal(error))
+  if (hasNetworkCode(error) || isFetchTermination(error) || isMalformedStream(error))
     return FAILURE;
-  if (isAbort(error)) return CALLER_ERROR;
+  const name = (error as { name?: unknown }).name;
+  if (name === 'TimeoutError') return FAILURE; // AbortSignal.timeout()
+  if (name === 'AbortError') return CALLER_ERROR; // the caller gave up
   if (isProgrammingError(error)) return CALLER_ERROR;
   return FAILURE;
 }
 
 /** The verdict for an error that carries the provider's HTTP status. */
-function classifyHttpError(error: unknown, status: number, now: number): Verdict {
-  const retryAfterMs = retryAfterOf(error, now);
+function classifyHttpError(error: unknown, status: number, now: number | undefined): Verdict {
+  if (!classifyStatus(status).failure) {
+    // The caller's 4xx, unless its body says the model does not exist at this provider.
+    return status >= 400 && saysAny(error, MISSING_MODEL_CODES) ? FAILURE : CALLER_ERROR;
+  }
+  const retryAfterMs = retryAfterOf(error, now ?? Date.now());
+  // A used-up quota will not come back after a pause: an outage for this caller, not a rate limit.
   if (status === 429 && saysAny(error, QUOTA_EXHAUSTED_CODES))
     return classifyStatus(402, retryAfterMs);
-  if (status < 500 && status !== 429 && saysAny(error, MISSING_MODEL_CODES))
-    return classifyStatus(404, retryAfterMs);
   return classifyStatus(status, retryAfterMs);
 }
 

@@ -6,4 +6,4 @@ export { retryAfterOf } from './retry-after-of.js';
 export { statusOf, headersOf, codesOf, classNamesOf } from './error-facts.js';
 export { sdkErrorKind, isFetchTermination, isAbort, type SdkErrorKind } from './sdk-errors.js';
 export { errorBodyOf, bodyCodesOf, retryDelayOf } from './provider-body.js';
-export { NETWORK_ERROR_CODES } from './network.js';
+export { NETWORK_ERROR_CODES, hasNetworkCode } from './network.js';

@@ -23,3 +23,14 @@ export const NETWORK_ERROR_CODES: ReadonlySet<string> = new Set([
   'UND_ERR_ABORTED',
   'ERR_STREAM_PREMATURE_CLOSE',
 ]);
+
+/** Whether a network error code sits on the error or anywhere along its `cause` chain. */
+export function hasNetworkCode(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 8 && typeof current === 'object' && current !== null; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && NETWORK_ERROR_CODES.has(code)) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}

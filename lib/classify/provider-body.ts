@@ -86,6 +86,16 @@ export function saysAny(error: unknown, codes: ReadonlySet<string>): boolean {
  * Google's `RetryInfo.retryDelay` (`"37s"`) from the error body's `details`, in ms, if any.
  */
 export function retryDelayOf(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const kept = (error as { error?: unknown }).error;
+  const message = (error as { message?: unknown }).message;
+  // Parse a message only when it can hold a delay: most errors never pay for JSON.parse.
+  if (
+    typeof kept !== 'object' &&
+    !(typeof message === 'string' && message.includes('retryDelay'))
+  ) {
+    return undefined;
+  }
   const body = errorBodyOf(error) as
     { details?: unknown; error?: { details?: unknown } } | undefined;
   for (const details of [body?.error?.details, body?.details]) {

@@ -14,7 +14,7 @@
  * - `@google/genai` throws `ApiError` (`name === 'ApiError'`) with a numeric `status` and the
  *   error body as JSON in its message.
  */
-import { classNamesOf, statusOf } from './error-facts.js';
+import { statusOf } from './error-facts.js';
 
 /** What an SDK error is, as far as a breaker cares. */
 export type SdkErrorKind =
@@ -31,37 +31,43 @@ export type SdkErrorKind =
   /** The provider answered with an HTTP error status (`APIError` with `status`, Google's `ApiError`). */
   | 'status';
 
-/** Class names whose presence decides the kind, tested most specific first. */
-const BY_CLASS: readonly (readonly [string, SdkErrorKind])[] = [
+/**
+ * What each SDK class name means. The prototype chain is walked from the most derived class, so
+ * `APIConnectionTimeoutError` is met before its base `APIConnectionError`, and
+ * `APIUserAbortError` before `APIError`.
+ */
+const KIND_BY_CLASS: ReadonlyMap<string, SdkErrorKind | 'api'> = new Map<
+  string,
+  SdkErrorKind | 'api'
+>([
   ['APIConnectionTimeoutError', 'timeout'],
   ['APIConnectionError', 'connection'],
   ['APIUserAbortError', 'aborted'],
   ['LengthFinishReasonError', 'finish_reason'],
   ['ContentFilterFinishReasonError', 'finish_reason'],
-];
-
-/** The SDK classes that carry an HTTP exchange: their errors without a status came in-band. */
-const API_ERROR_CLASSES = new Set(['APIError', 'ApiError']);
-
-/** The names an error goes by: its classes along the prototype chain, and its `name`. */
-export function errorNamesOf(error: unknown): Set<string> {
-  const names = new Set(classNamesOf(error));
-  const name = (error as { name?: unknown } | null)?.name;
-  if (typeof name === 'string') names.add(name);
-  return names;
-}
+  // The SDK classes that carry an HTTP exchange: without a status, the error came in-band.
+  ['APIError', 'api'],
+  ['ApiError', 'api'],
+]);
 
 /**
  * What kind of official-SDK error `error` is, or `undefined` when it is not one the SDKs
- * throw for these reasons.
+ * throw for these reasons. Reads the error's `name` (set by @anthropic-ai/sdk and
+ * @google/genai), then its class names along the prototype chain (all `openai` has); allocates
+ * nothing.
  */
 export function sdkErrorKind(error: unknown): SdkErrorKind | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
-  const names = errorNamesOf(error);
-  for (const [name, kind] of BY_CLASS) if (names.has(name)) return kind;
-  let api = false;
-  for (const name of names) if (API_ERROR_CLASSES.has(name)) api = true;
-  if (!api) return undefined;
+  const name = (error as { name?: unknown }).name;
+  let found = typeof name === 'string' ? KIND_BY_CLASS.get(name) : undefined;
+  let proto: unknown = Object.getPrototypeOf(error);
+  for (let depth = 0; found === undefined && depth < 16; depth++) {
+    if (proto === null || proto === Object.prototype || proto === Error.prototype) break;
+    const className = (proto as { constructor?: { name?: unknown } }).constructor?.name;
+    if (typeof className === 'string') found = KIND_BY_CLASS.get(className);
+    proto = Object.getPrototypeOf(proto);
+  }
+  if (found !== 'api') return found;
   return statusOf(error) === undefined ? 'stream_error' : 'status';
 }
 
@@ -98,11 +104,7 @@ export function isMalformedStream(error: unknown): boolean {
  * or an SDK's `APIUserAbortError`. A `TimeoutError` (from `AbortSignal.timeout()`) is not one.
  */
 export function isAbort(error: unknown): boolean {
-  const names = errorNamesOf(error);
-  return names.has('AbortError') || names.has('APIUserAbortError');
-}
-
-/** Whether `error` is a `DOMException` `TimeoutError`, as `AbortSignal.timeout()` raises. */
-export function isTimeoutSignal(error: unknown): boolean {
-  return (error as { name?: unknown } | null)?.name === 'TimeoutError';
+  return (
+    (error as { name?: unknown } | null)?.name === 'AbortError' || sdkErrorKind(error) === 'aborted'
+  );
 }
