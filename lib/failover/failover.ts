@@ -147,6 +147,8 @@ function toLevel(level: unknown, index: number): ChainLevel {
 /** A `{ name, call, options? }` level: `call(...args, signal)` through the breaker `name`. */
 class ProviderCallLevel implements ChainLevel {
   readonly guard: LevelGuard;
+  /** How many parameters `call` declares: one more than the arguments means it takes the signal. */
+  private readonly arity: number;
 
   constructor(
     readonly name: string,
@@ -154,10 +156,11 @@ class ProviderCallLevel implements ChainLevel {
     options: BreakerOptions | undefined,
   ) {
     this.guard = { breaker: name, options, registry: undefined };
+    this.arity = call.length;
   }
 
   wantsSignal(args: readonly unknown[]): boolean {
-    return this.call.length > args.length;
+    return this.arity > args.length;
   }
 
   run(

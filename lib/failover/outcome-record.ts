@@ -10,29 +10,30 @@ import type { Attempt } from './attempt.js';
 export class OutcomeRecord {
   servedBy: string | null = null;
   readonly attempts: Attempt[] = [];
+  /** Set when its `withOutcome` returned: work it left running no longer changes what it told. */
+  private finished = false;
 
   constructor(private readonly parent: OutcomeRecord | undefined) {}
 
-  /** Adds an attempt here and to every enclosing record. */
+  /** Adds an attempt here and to every enclosing record still open. */
   add(attempt: Attempt): void {
-    for (
-      let record: OutcomeRecord | undefined = this;
-      record !== undefined;
-      record = record.parent
-    ) {
-      record.attempts.push(attempt);
+    let record: OutcomeRecord | undefined = this;
+    for (; record !== undefined; record = record.parent) {
+      if (!record.finished) record.attempts.push(attempt);
     }
   }
 
-  /** Notes that `name` answered a chain call, here and in every enclosing record. */
+  /** Notes that `name` answered a chain call, here and in every enclosing record still open. */
   served(name: string): void {
-    for (
-      let record: OutcomeRecord | undefined = this;
-      record !== undefined;
-      record = record.parent
-    ) {
-      record.servedBy = name;
+    let record: OutcomeRecord | undefined = this;
+    for (; record !== undefined; record = record.parent) {
+      if (!record.finished) record.servedBy = name;
     }
+  }
+
+  /** Closes the record. */
+  finish(): void {
+    this.finished = true;
   }
 }
 

@@ -40,15 +40,21 @@ export async function runChain(
   for (let i = 0; i < levels.length; i++) {
     const level = levels[i]!;
     const guard = level.guard;
-    const home = guard?.registry ?? registry;
-    const breaker = guard === null ? null : home.get(guard.breaker, guard.options);
-    const clock = breaker === null ? systemClock : breaker.options.clock;
-    const start = record !== undefined || breaker === null ? clock.now() : 0;
+    let breaker: Breaker | null = null;
+    let start = 0;
+    let waited = false;
     let value: unknown;
     try {
-      if (breaker === null) {
-        value = await level.run(self, args, lastError, undefined);
+      if (guard === null) {
+        start = systemClock.now();
+        value = level.run(self, args, lastError, undefined);
+        if (isThenable(value)) {
+          waited = true;
+          value = await value;
+        }
       } else {
+        breaker = (guard.registry ?? registry).get(guard.breaker, guard.options);
+        if (record !== undefined) start = breaker.options.clock.now();
         const previous = lastError;
         value = await breaker.execute(
           level.wantsSignal(args)
@@ -58,14 +64,16 @@ export async function runChain(
       }
     } catch (error) {
       const verdict = breaker === null ? defaultClassify(error) : breaker.verdictOf(error);
-      const now = record !== undefined || breaker === null ? clock.now() : 0;
-      if (breaker === null)
-        usageOf(registry)
-          .fallback(level.name)
-          .record(false, now - start, now);
-      if (record !== undefined) {
-        const outcome = failedOutcome(error, breaker === null ? null : breaker.name);
-        record.add({ name: level.name, outcome, durationMs: now - start, error });
+      if (breaker === null || record !== undefined) {
+        const now = breaker === null ? systemClock.now() : breaker.options.clock.now();
+        if (breaker === null)
+          usageOf(registry)
+            .fallback(level.name)
+            .record(false, now - start, now);
+        if (record !== undefined) {
+          const outcome = failedOutcome(error, breaker === null ? null : breaker.name);
+          record.add({ name: level.name, outcome, durationMs: now - start, error });
+        }
       }
       if (!verdict.failover) throw error;
       (causes ??= []).push({ name: level.name, error });
@@ -73,16 +81,21 @@ export async function runChain(
       lastError = error;
       continue;
     }
-    const now = clock.now();
-    if (breaker === null)
+    let now: number;
+    if (breaker === null) {
+      // A fallback that answered synchronously took no time worth a second clock read.
+      now = waited ? systemClock.now() : start;
       usageOf(registry)
         .fallback(level.name)
         .record(true, now - start, now);
+    } else {
+      now = record !== undefined ? breaker.options.clock.now() : breaker.stats.lastSuccessTime;
+    }
     if (record !== undefined) {
       record.add({ name: level.name, outcome: 'success', durationMs: now - start });
       record.served(level.name);
     }
-    usageOf(home).served(level.name, now);
+    usageOf(guard?.registry ?? registry).served(level.name, now);
     if (failed !== null) {
       for (let j = 0; j < failed.length; j++) failed[j]?.recordFallback(causes![j]!.error);
     }
@@ -90,4 +103,12 @@ export async function runChain(
   }
   if (levels.length === 1) throw lastError;
   throw new AllProvidersFailedError(causes ?? []);
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as PromiseLike<unknown>).then === 'function'
+  );
 }

@@ -235,6 +235,24 @@ describe('failover()', () => {
     expect(registry.get('x2').snapshot().fallbacks).to.equal(1);
   });
 
+  it('leaves an outcome as it was returned when work started inside it ends later', async () => {
+    let release!: (value: string) => void;
+    const complete = failover(
+      [{ name: 'late', call: () => new Promise<string>((r) => (release = r)) }],
+      {
+        registry,
+      },
+    );
+    let background!: Promise<string>;
+    const outcome = await withOutcome(async () => {
+      background = complete();
+      return 'early';
+    });
+    release('late answer');
+    expect(await background).to.equal('late answer');
+    expect(outcome).to.deep.equal({ value: 'early', servedBy: null, attempts: [] });
+  });
+
   it('uses defaultRegistry unless told otherwise', async () => {
     try {
       const complete = failover([{ name: 'failover-default-registry', call: async () => 1 }]);
