@@ -22,6 +22,7 @@ export function dashboardPage(settings: DashboardSettings): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
+<link rel="icon" href="data:,">
 <title>breakwater · circuit breakers</title>
 <style nonce="${settings.nonce}">${STYLE}</style>
 </head>
@@ -90,6 +91,7 @@ const SCRIPT = `
   var previous = new Map();
   var token = sessionStorage.getItem('breakwater-token') || '';
   var $ = function (id) { return document.getElementById(id); };
+  var RATE_WINDOW = 10000;
   var LABELS = { closed: 'closed', open: 'open', half_open: 'half-open', isolated: 'held open', disabled: 'disabled' };
 
   function authorised() { return config.mutations === 'authorize' || (config.mutations === 'token' && token !== ''); }
@@ -141,14 +143,15 @@ const SCRIPT = `
     entry.card.dataset.state = snap.state;
     entry.state.textContent = LABELS[snap.state] || snap.state;
     entry.group.textContent = snap.group ? 'group ' + snap.group : '';
-    var before = previous.get(snap.name);
     if (at !== undefined) {
-      if (before && at > before.at && snap.totalRequests >= before.total) {
-        entry.fields.rate.textContent = ((snap.totalRequests - before.total) * 1000 / (at - before.at)).toFixed(1);
-      } else if (!before) {
-        entry.fields.rate.textContent = '–';
-      }
-      previous.set(snap.name, { at: at, total: snap.totalRequests });
+      // Requests per second over the last RATE_WINDOW ms of snapshots (a reset starts afresh).
+      var history = (previous.get(snap.name) || []).filter(function (p) {
+        return at - p.at <= RATE_WINDOW && p.total <= snap.totalRequests;
+      });
+      history.push({ at: at, total: snap.totalRequests });
+      previous.set(snap.name, history);
+      var oldest = history[0];
+      entry.fields.rate.textContent = at > oldest.at ? ((snap.totalRequests - oldest.total) * 1000 / (at - oldest.at)).toFixed(1) : '–';
     }
     entry.fields.errors.textContent = percent(snap.errorRate);
     entry.fields.p95.textContent = snap.latency.count > 0 ? ms(snap.latency.p95) : '–';
