@@ -70,6 +70,23 @@ describe('breakwater/tsyringe', () => {
     expect(b.upstream.calls).to.deep.equal([['after']]);
   });
 
+  it('gives each tenant container its own breakers (the README example)', async () => {
+    const tenantA = container.createChildContainer();
+    const tenantB = container.createChildContainer();
+    tenantA.register(UPSTREAM, { useValue: new FakeProvider('a') });
+    tenantB.register(UPSTREAM, { useValue: new FakeProvider('b') });
+
+    const registryA = registerBreakwater(tenantA, { registry: new BreakerRegistry() });
+    const registryB = registerBreakwater(tenantB, { registry: new BreakerRegistry() });
+    const chatA = tenantA.resolve(ChatService); // its breakers live in registryA
+    const chatB = tenantB.resolve(ChatService); // its breakers live in registryB
+
+    registries.push(registryA, registryB);
+    registryA.get('tsy-openai').isolate();
+    expect(await chatA.complete('x')).to.equal('degraded:x');
+    expect(await chatB.complete('x')).to.equal('b:x');
+  });
+
   it("lets a child container use its parent's registry, or one of its own", async () => {
     const parent = scope();
     const parentRegistry = registerBreakwater(parent.c, { registry: fresh() });
