@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { decoratorSuite } from './decorator-suite.js';
+import { chainOutcomeSuite } from './chain-outcome-suite.js';
 
 describe('decorator compilation (standard)', () => {
   it('compiled the fixtures with standard TC39 decorators', () => {
@@ -10,3 +11,4 @@ describe('decorator compilation (standard)', () => {
 });
 
 decoratorSuite('standard');
+chainOutcomeSuite('standard');

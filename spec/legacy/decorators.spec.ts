@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { decoratorSuite } from '../decorators/decorator-suite.js';
+import { chainOutcomeSuite } from '../decorators/chain-outcome-suite.js';
 import { Llm } from '../decorators/fixtures/llm.js';
 
 describe('decorator compilation (experimentalDecorators)', () => {
@@ -14,3 +15,4 @@ describe('decorator compilation (experimentalDecorators)', () => {
 });
 
 decoratorSuite('legacy');
+chainOutcomeSuite('legacy');
