@@ -12,9 +12,8 @@ export interface ProviderFailure {
 
 /** Every level of a failover chain failed or refused; `causes` has one entry per level, in order. */
 export class AllProvidersFailedError extends BreakwaterError {
-  readonly [brand] = true;
-  override readonly name = 'AllProvidersFailedError';
-  readonly code = 'EALLFAILED';
+  declare readonly name: 'AllProvidersFailedError';
+  declare readonly code: 'EALLFAILED';
 
   constructor(readonly causes: readonly ProviderFailure[]) {
     super(
@@ -28,6 +27,12 @@ export class AllProvidersFailedError extends BreakwaterError {
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+Object.defineProperties(AllProvidersFailedError.prototype, {
+  [brand]: { value: true },
+  name: { value: 'AllProvidersFailedError', writable: true, configurable: true },
+  code: { value: 'EALLFAILED', writable: true, configurable: true },
+});
 
 /** True for an {@link AllProvidersFailedError} from any copy of breakwater. */
 export function isAllProvidersFailedError(value: unknown): value is AllProvidersFailedError {

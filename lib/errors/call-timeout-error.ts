@@ -4,9 +4,8 @@ const brand = Symbol.for('breakwater.CallTimeoutError');
 
 /** The guarded call did not settle within the breaker's `timeout`; its signal was aborted. */
 export class CallTimeoutError extends BreakwaterError {
-  readonly [brand] = true;
-  override readonly name = 'CallTimeoutError';
-  readonly code = 'ETIMEDOUT';
+  declare readonly name: 'CallTimeoutError';
+  declare readonly code: 'ETIMEDOUT';
 
   constructor(
     readonly breaker: string,
@@ -15,6 +14,12 @@ export class CallTimeoutError extends BreakwaterError {
     super(`Call through breaker "${breaker}" timed out after ${timeoutMs} ms`);
   }
 }
+
+Object.defineProperties(CallTimeoutError.prototype, {
+  [brand]: { value: true },
+  name: { value: 'CallTimeoutError', writable: true, configurable: true },
+  code: { value: 'ETIMEDOUT', writable: true, configurable: true },
+});
 
 /** True for a {@link CallTimeoutError} from any copy of breakwater. */
 export function isCallTimeoutError(value: unknown): value is CallTimeoutError {
