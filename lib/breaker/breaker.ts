@@ -2,23 +2,18 @@ import { defaultClassify } from '../classify/default-classifier.js';
 import { CALLER_ERROR, FAILURE, type Verdict } from '../classify/verdict.js';
 import { CallTimeoutError } from '../errors/call-timeout-error.js';
 import { CapacityExceededError } from '../errors/capacity-exceeded-error.js';
-import { CircuitOpenError } from '../errors/circuit-open-error.js';
+import type { CircuitOpenError } from '../errors/circuit-open-error.js';
 import type { BreakerEvents } from '../events/breaker-events.js';
 import { Emitter, type Disposable, type Listener } from '../events/emitter.js';
-import { openDuration } from '../policies/backoff.js';
-import { ConsecutiveFailures } from '../policies/consecutive-failures.js';
-import { FailureRate } from '../policies/failure-rate.js';
-import { RollingWindow } from '../policies/rolling-window.js';
-import { SlowCallRate } from '../policies/slow-call-rate.js';
-import type { TripPolicy } from '../policies/trip-policy.js';
 import { BreakerStats } from '../stats/breaker-stats.js';
-import type { SharedState, StateStore, StoreAttachment } from '../store/state-store.js';
+import { TimeSampler } from '../stats/time-sampler.js';
+import type { StateStore } from '../store/state-store.js';
+import { buildSnapshot } from './build-snapshot.js';
+import { Circuit } from './circuit.js';
 import { GuardedCall, InFlightCalls, type CallOwner } from './guarded-call.js';
 import type { BreakerOptions, Clock, ResolvedOptions } from './options.js';
-import { buildSnapshot } from './build-snapshot.js';
 import type { BreakerSnapshot } from './snapshot.js';
-import { fromShared, toShared } from './shared-state.js';
-import type { CircuitState, CircuitStateName, OpenReason } from './state.js';
+import type { CircuitStateName } from './state.js';
 import { validateOptions } from './validate-options.js';
 
 /** The function a breaker guards. It receives a signal that aborts on timeout, caller abort and shutdown. */
@@ -32,9 +27,13 @@ export interface BreakerContext {
   readonly origin?: string;
 }
 
+/** The `start` and `epoch` of a call that was not timed. */
+const UNTIMED = Number.NaN;
+
 /**
  * Guards calls to one provider: refuses them at once while the provider is failing, lets a few
- * trial calls find out when it recovers, and measures everything.
+ * trial calls find out when it recovers, and measures everything. The state machine is its
+ * {@link Circuit}; the breaker runs calls, times them and reports their outcomes.
  *
  * @example
  * const breaker = new Breaker({ name: 'openai', failureThreshold: 3, timeout: 10_000 });
@@ -45,24 +44,20 @@ export class Breaker implements CallOwner {
   readonly options: ResolvedOptions;
   /** Counters since the breaker was made or last reset. */
   readonly stats = new BreakerStats();
-  /** @internal */ current: CircuitState;
-  /** @internal Bumped at every state change; a call settling in another epoch only updates stats. */
-  epoch = 0;
-  /** @internal Successes since the last state change. */
-  successCount = 0;
+  /** @internal The state machine. */
+  readonly circuit: Circuit;
   /** @internal */ inFlight = 0;
-  /** @internal */ readonly window: RollingWindow;
-  /** @internal */ readonly consecutive: ConsecutiveFailures;
   private readonly clock: Clock;
-  private readonly policies: TripPolicy[];
   private readonly timeout: number | false;
   private readonly slowMs: number;
   private readonly events: Emitter<BreakerEvents>;
+  private readonly sampler: TimeSampler;
   private calls: InFlightCalls | null = null;
-  private attachment: StoreAttachment | null = null;
-  private readonly origin: string;
-  private version = 0;
   private drained: (() => void)[] | null = null;
+  private untimed: { readonly ok: () => void; readonly fail: (error: unknown) => void } | null = null;
+  private lastRead: number;
+  private timesAll = false;
+  private seenRevision = -1;
 
   constructor(options?: BreakerOptions, context: BreakerContext = {}) {
     const o = (this.options = validateOptions(options));
@@ -71,34 +66,22 @@ export class Breaker implements CallOwner {
     this.timeout = o.timeout;
     this.slowMs = o.slowCallDurationThreshold ?? Number.POSITIVE_INFINITY;
     this.events = new Emitter(context.events ?? null);
-    this.origin = context.origin ?? 'local';
-    const now = this.clock.now();
-    this.current = o.enabled ? { kind: 'closed', since: now } : { kind: 'disabled', since: now };
-    this.window = new RollingWindow(o.rollingCountTimeout, o.rollingCountBuckets, now);
-    this.consecutive = new ConsecutiveFailures(o.failureThreshold === false ? Infinity : o.failureThreshold);
-    this.policies = [this.consecutive];
-    if (o.errorThresholdPercentage !== undefined) {
-      this.policies.push(new FailureRate(this.window, o.errorThresholdPercentage, o.volumeThreshold));
-    }
-    if (o.slowCallRateThreshold !== undefined) {
-      this.policies.push(new SlowCallRate(this.window, o.slowCallRateThreshold, o.volumeThreshold));
-    }
-    if (context.store !== undefined) {
-      this.attachment = context.store.attach(this.name, (shared) => this.adopt(shared));
-      if (this.attachment.initial !== undefined) this.adopt(this.attachment.initial);
-    }
+    this.sampler = new TimeSampler(this.clock);
+    this.lastRead = this.clock.now();
+    this.circuit = new Circuit(this.name, o, this.events, context.origin ?? 'local', this.lastRead);
+    if (context.store !== undefined) this.circuit.attach(context.store);
   }
 
   /** The current state; an open breaker whose wait is over reads (and becomes) `half_open`. */
   get state(): CircuitStateName {
-    this.refresh(this.clock.now());
-    return this.current.kind;
+    this.circuit.refresh(this.clock.now());
+    return this.circuit.current.kind;
   }
 
   /**
    * Runs `fn` through the breaker. Refused calls reject with {@link CircuitOpenError} or
    * {@link CapacityExceededError} without running `fn`; a call past `timeout` rejects with
-   * {@link CallTimeoutError}; `fn`'s own errors are rethrown as they are.
+   * {@link CallTimeoutError}; `fn`'s own errors reach the caller as they are.
    *
    * `fn` gets an `AbortSignal` when it declares a parameter (`(signal) => ...`): it aborts on
    * timeout, when `signal` aborts, and at shutdown. A breaker without a timeout runs a function
@@ -106,26 +89,47 @@ export class Breaker implements CallOwner {
    */
   execute<T>(fn: Guarded<T>, signal?: AbortSignal): Promise<T> {
     this.stats.totalRequests++;
-    if (this.current.kind !== 'closed') {
-      const refusal = this.admit();
+    const circuit = this.circuit;
+    if (circuit.current.kind !== 'closed') {
+      const refusal = circuit.admit(this.clock.now());
       if (refusal !== null) return this.refuse(refusal);
     }
     if (this.inFlight >= this.options.capacity) {
-      this.releaseTrial(this.epoch);
-      return this.refuse(new CapacityExceededError(this.name, this.options.capacity));
+      circuit.releaseTrial(circuit.epoch);
+      return this.refuse(CapacityExceededError.refusal(this.name, this.options.capacity));
     }
     if (signal !== undefined && signal.aborted) {
-      this.releaseTrial(this.epoch);
+      circuit.releaseTrial(circuit.epoch);
       this.stats.cancelled++;
       return Promise.reject(signal.reason);
     }
     this.inFlight++;
+    const timed = this.sampler.due() || this.timesEveryCall();
     if (this.timeout === false && signal === undefined && fn.length === 0) {
-      return this.runPlain(fn as () => T | PromiseLike<T>, this.epoch);
+      if (timed || circuit.current.kind !== 'closed') {
+        return this.runTimed(fn as () => T | PromiseLike<T>, this.sampler.start(), circuit.epoch);
+      }
+      // The fast path, inline: every frame between the caller and `fn` makes the stack that
+      // `fn`'s own errors capture dearer. See runTimed for why the caller gets `fn`'s promise.
+      let result: T | PromiseLike<T>;
+      try {
+        result = (fn as () => T | PromiseLike<T>)();
+      } catch (error) {
+        this.settleFailure(error, UNTIMED, UNTIMED, false);
+        return Promise.reject(error);
+      }
+      const promise = result instanceof Promise ? (result as Promise<T>) : Promise.resolve(result);
+      const watch = (this.untimed ??= {
+        ok: () => this.settleSuccess(UNTIMED, UNTIMED),
+        fail: (error) => this.settleFailure(error, UNTIMED, UNTIMED, false),
+      });
+      promise.then(watch.ok, watch.fail);
+      return promise;
     }
-    const start = this.clock.now();
+    const start = timed ? this.sampler.start() : this.clock.now();
     const deadline = this.timeout === false ? Number.POSITIVE_INFINITY : start + this.timeout;
-    const call = new GuardedCall<T>(this, (this.calls ??= new InFlightCalls(() => this.clock.now())), start, deadline, this.epoch);
+    const calls = (this.calls ??= new InFlightCalls(() => this.clock.now()));
+    const call = new GuardedCall<T>(this, calls, timed ? start : UNTIMED, deadline, circuit.epoch);
     call.run(fn, fn.length > 0, signal);
     return call.promise;
   }
@@ -133,17 +137,17 @@ export class Breaker implements CallOwner {
   /** Closes the breaker and clears its counters, windows and backoff. */
   reset(): void {
     this.stats.clear();
-    this.moveTo({ kind: 'closed', since: this.clock.now() });
+    this.circuit.moveTo({ kind: 'closed', since: this.clock.now() });
   }
 
   /** Holds the breaker open until {@link reset}: every call is refused. */
   isolate(): void {
-    this.moveTo({ kind: 'isolated', since: this.clock.now() });
+    this.circuit.moveTo({ kind: 'isolated', since: this.clock.now() });
   }
 
   /** Lets every call through, still measured, until {@link reset}. */
   disable(): void {
-    this.moveTo({ kind: 'disabled', since: this.clock.now() });
+    this.circuit.moveTo({ kind: 'disabled', since: this.clock.now() });
   }
 
   /** Subscribes to one of the breaker's {@link BreakerEvents}. */
@@ -153,8 +157,8 @@ export class Breaker implements CallOwner {
 
   /** The breaker as JSON, for admin routes, dashboards and logs. */
   snapshot(): BreakerSnapshot {
-    const now = this.clock.now();
-    this.refresh(now);
+    const now = this.read();
+    this.circuit.refresh(now);
     return buildSnapshot(this, now);
   }
 
@@ -163,7 +167,6 @@ export class Breaker implements CallOwner {
    * may always fail over and never count.
    */
   verdictOf(error: unknown): Verdict {
-    if (error instanceof CircuitOpenError || error instanceof CapacityExceededError) return REFUSAL;
     const o = this.options;
     try {
       if (o.errorFilter !== undefined && o.errorFilter(error) === true) return CALLER_ERROR;
@@ -189,8 +192,7 @@ export class Breaker implements CallOwner {
   /** Aborts every call in flight that can be aborted, and leaves the store. */
   shutdown(reason: unknown = new DOMException(`Breaker "${this.name}" shut down`, 'AbortError')): void {
     this.calls?.cancelAll(reason);
-    this.attachment?.detach();
-    this.attachment = null;
+    this.circuit.detach();
   }
 
   /** @internal */
@@ -198,47 +200,63 @@ export class Breaker implements CallOwner {
     return new CallTimeoutError(this.name, this.timeout as number);
   }
 
-  /** @internal A call admitted in `epoch` succeeded. */
+  /**
+   * @internal A call admitted in `epoch` succeeded. `start` is {@link UNTIMED} for a call that was
+   * not timed: its success is counted at once and put in the window at the next clock read.
+   */
   settleSuccess(start: number, epoch: number): void {
-    const now = this.clock.now();
-    const duration = now - start;
     const stats = this.stats;
     stats.successfulRequests++;
+    if (start !== start) {
+      this.circuit.window.countUntimed();
+      this.settled();
+      if (this.isCurrent(epoch)) this.circuit.onSuccess(this.lastRead, 0);
+      return;
+    }
+    const now = this.read();
+    const duration = now - start;
     stats.lastSuccessTime = now;
     stats.recordLatency(duration);
     const slow = duration >= this.slowMs;
     if (slow) stats.slowCalls++;
-    this.window.record(now, false, slow);
+    this.circuit.window.record(now, false, slow);
     this.settled();
-    if (epoch === this.epoch) this.judgeSuccess(now, duration);
+    if (this.isCurrent(epoch)) this.circuit.onSuccess(now, duration);
     if (this.events.active) this.events.emit('success', { breaker: this.name, durationMs: duration });
   }
 
-  /** @internal A call admitted in `epoch` failed with `error`. */
+  /**
+   * @internal A call admitted in `epoch` failed with `error`. `start` and `epoch` are
+   * {@link UNTIMED} for a call that was not timed.
+   */
   settleFailure(error: unknown, start: number, epoch: number, timedOut: boolean): void {
-    const now = this.clock.now();
-    const duration = now - start;
+    const now = this.read();
+    const timed = start === start;
+    const duration = timed ? now - start : 0;
     const verdict = timedOut ? FAILURE : this.verdictOf(error);
     const stats = this.stats;
-    stats.recordLatency(duration);
+    if (timed) stats.recordLatency(duration);
     this.settled();
+    const current = this.isCurrent(epoch);
+    const circuit = this.circuit;
     if (!verdict.failure) {
       stats.callerErrors++;
-      if (epoch === this.epoch) this.judgeSuccess(now, duration);
+      if (current) circuit.onSuccess(now, duration);
     } else if (verdict.rateLimited === true) {
       stats.rateLimited++;
-      if (epoch === this.epoch) this.trip('rate_limited', now, Math.max(this.options.resetTimeout, verdict.retryAfterMs ?? 0));
+      if (current) circuit.trip('rate_limited', now, Math.max(this.options.resetTimeout, verdict.retryAfterMs ?? 0));
     } else {
       stats.failedRequests++;
       stats.lastFailureTime = now;
       if (timedOut) stats.timeouts++;
       const slow = duration >= this.slowMs;
       if (slow) stats.slowCalls++;
-      this.window.record(now, true, slow);
-      if (epoch === this.epoch) this.judgeFailure(now, duration, verdict.retryAfterMs);
+      circuit.window.record(now, true, slow);
+      if (current) circuit.onFailure(now, duration, verdict.retryAfterMs);
     }
     if (this.events.active) {
-      this.events.emit(timedOut ? 'timeout' : 'failure', { breaker: this.name, durationMs: duration, error, counted: verdict.failure });
+      const payload = { breaker: this.name, durationMs: duration, error, counted: verdict.failure };
+      this.events.emit(timedOut ? 'timeout' : 'failure', payload);
     }
   }
 
@@ -246,91 +264,68 @@ export class Breaker implements CallOwner {
   settleCancelled(_start: number, epoch: number): void {
     this.stats.cancelled++;
     this.settled();
-    if (epoch === this.epoch) this.releaseTrial(epoch);
+    this.circuit.releaseTrial(epoch);
   }
 
-  private async runPlain<T>(fn: () => T | PromiseLike<T>, epoch: number): Promise<T> {
-    const start = this.clock.now();
-    let value: T;
+  /**
+   * Runs a call that is timed or may move a non-closed state. The caller gets `fn`'s own promise;
+   * the breaker watches it beside the caller rather than in front of it, so a failure reaches the
+   * caller without being rethrown (a rethrow costs about as much as the error itself), and the
+   * bookkeeping, registered first, is done before the caller resumes.
+   */
+  private runTimed<T>(fn: () => T | PromiseLike<T>, start: number, epoch: number): Promise<T> {
+    let result: T | PromiseLike<T>;
     try {
-      value = await fn();
+      result = fn();
     } catch (error) {
       this.settleFailure(error, start, epoch, false);
-      throw error;
+      return Promise.reject(error);
     }
-    this.settleSuccess(start, epoch);
-    return value;
+    const promise = result instanceof Promise ? (result as Promise<T>) : Promise.resolve(result);
+    promise.then(
+      () => this.settleSuccess(start, epoch),
+      (error: unknown) => this.settleFailure(error, start, epoch, false),
+    );
+    return promise;
   }
 
-  private judgeSuccess(now: number, duration: number): void {
-    const state = this.current;
-    this.successCount++;
-    if (state.kind === 'closed') {
-      const policies = this.policies;
-      for (let i = 0; i < policies.length; i++) {
-        if (policies[i]!.onSuccess(now, duration)) return this.trip(policies[i]!.reason, now);
-      }
-    } else if (state.kind === 'half_open') {
-      this.releaseTrial(this.epoch);
-      if (++state.successes >= this.options.successThreshold) this.moveTo({ kind: 'closed', since: now });
-    }
+  /**
+   * Whether an outcome of a call admitted in `epoch` may move the state. An untimed call was
+   * admitted while closed and counts while the breaker is still closed; it carries no epoch, so
+   * one that outlives a whole open, half-open, closed cycle counts in the new closed period.
+   */
+  private isCurrent(epoch: number): boolean {
+    return epoch === this.circuit.epoch || (epoch !== epoch && this.circuit.current.kind === 'closed');
   }
 
-  private judgeFailure(now: number, duration: number, retryAfterMs: number | undefined): void {
-    const state = this.current;
-    if (state.kind === 'closed') {
-      const policies = this.policies;
-      for (let i = 0; i < policies.length; i++) {
-        if (policies[i]!.onFailure(now, duration)) return this.trip(policies[i]!.reason, now, retryAfterMs);
-      }
-    } else if (state.kind === 'half_open') {
-      this.trip('trial_failed', now, retryAfterMs);
+  /**
+   * Whether every call must be timed: a slow-call policy needs every duration, and listeners of
+   * outcomes get one in every event. Rechecked only when some emitter's listeners changed.
+   */
+  private timesEveryCall(): boolean {
+    if (this.seenRevision !== Emitter.revision) {
+      this.seenRevision = Emitter.revision;
+      const events = this.events;
+      this.timesAll =
+        this.slowMs !== Number.POSITIVE_INFINITY ||
+        events.has('success') ||
+        events.has('failure') ||
+        events.has('timeout');
     }
+    return this.timesAll;
   }
 
-  /** Opens from closed or half-open; a failed trial reopens with a doubled wait. */
-  private trip(reason: OpenReason, now: number, atLeastMs = 0): void {
-    const state = this.current;
-    if (state.kind !== 'closed' && state.kind !== 'half_open') return;
-    const reopenCount = state.kind === 'half_open' ? state.reopenCount + 1 : 0;
-    const wait = Math.max(openDuration(this.options.resetTimeout, this.options.maxResetTimeout, reopenCount), atLeastMs);
-    this.moveTo({ kind: 'open', since: now, until: now + wait, reason, reopenCount });
-  }
-
-  /** Admission for every state but closed: `null` admits (a trial, when half-open). */
-  private admit(): CircuitOpenError | null {
-    const now = this.clock.now();
-    this.refresh(now);
-    const state = this.current;
-    switch (state.kind) {
-      case 'closed':
-      case 'disabled':
-        return null;
-      case 'open':
-        return new CircuitOpenError(this.name, state.until - now, 'open');
-      case 'isolated':
-        return new CircuitOpenError(this.name, undefined, 'isolated');
-      case 'half_open':
-        if (state.trials >= this.options.halfOpenMaxCalls) return new CircuitOpenError(this.name, 0, 'half_open');
-        if (this.attachment !== null && !this.attachment.acquireTrial(this.version, this.options.halfOpenMaxCalls)) {
-          return new CircuitOpenError(this.name, 0, 'half_open');
-        }
-        state.trials++;
-        return null;
-    }
+  /** Reads the clock, first putting untimed successes counted since the last read in the window. */
+  private read(): number {
+    const now = (this.lastRead = this.clock.now());
+    if (this.circuit.window.flush(now) > 0) this.stats.lastSuccessTime = now;
+    return now;
   }
 
   private refuse(error: CircuitOpenError | CapacityExceededError): Promise<never> {
     this.stats.rejectedRequests++;
     if (this.events.active) this.events.emit('reject', { breaker: this.name, error });
     return Promise.reject(error);
-  }
-
-  private releaseTrial(epoch: number): void {
-    const state = this.current;
-    if (state.kind !== 'half_open' || epoch !== this.epoch || state.trials === 0) return;
-    state.trials--;
-    this.attachment?.releaseTrial(this.version);
   }
 
   private settled(): void {
@@ -340,53 +335,4 @@ export class Breaker implements CallOwner {
       for (const resolve of waiting) resolve();
     }
   }
-
-  /** An open breaker whose wait is over moves to half-open: decided when read, not by a timer. */
-  private refresh(now: number): void {
-    const state = this.current;
-    if (state.kind === 'open' && now >= state.until) {
-      this.moveTo({ kind: 'half_open', since: now, reopenCount: state.reopenCount, trials: 0, successes: 0 });
-    }
-  }
-
-  /** Adopts a newer state another replica shared. */
-  private adopt(shared: SharedState): void {
-    if (shared.version < this.version || (shared.version === this.version && shared.origin <= this.origin)) return;
-    this.moveTo(fromShared(shared), shared.version);
-  }
-
-  private moveTo(next: CircuitState, remoteVersion?: number): void {
-    const from = this.current.kind;
-    const now = next.since;
-    this.current = next;
-    this.epoch++;
-    this.successCount = 0;
-    for (const policy of this.policies) policy.reset(now);
-    if (next.kind === 'closed') this.window.clear(now);
-    const remote = remoteVersion !== undefined;
-    this.version = remote ? remoteVersion : this.version + 1;
-    if (!remote) this.attachment?.publish(toShared(next, this.version, this.origin));
-    if (this.events.active) this.announce(from, next, now, remote);
-  }
-
-  private announce(from: CircuitStateName, next: CircuitState, at: number, remote: boolean): void {
-    const breaker = this.name;
-    const reason = next.kind === 'open' ? next.reason : null;
-    this.events.emit('stateChange', { breaker, from, to: next.kind, reason, at, remote });
-    switch (next.kind) {
-      case 'open':
-        return this.events.emit('open', { breaker, reason: next.reason, retryAfterMs: next.until - at });
-      case 'half_open':
-        return this.events.emit('halfOpen', { breaker });
-      case 'closed':
-        return this.events.emit('close', { breaker });
-      case 'isolated':
-        return this.events.emit('isolate', { breaker });
-      case 'disabled':
-        return this.events.emit('disable', { breaker });
-    }
-  }
 }
-
-/** Refusals by a breaker: never the provider's failure, always worth trying the next level. */
-const REFUSAL: Verdict = Object.freeze({ failure: false, failover: true });

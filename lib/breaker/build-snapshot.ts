@@ -4,10 +4,11 @@ import type { ResolvedOptions } from './options.js';
 
 /** Reads a breaker into its JSON {@link BreakerSnapshot} at `now`. */
 export function buildSnapshot(breaker: Breaker, now: number): BreakerSnapshot {
-  const state = breaker.current;
+  const circuit = breaker.circuit;
+  const state = circuit.current;
   const stats = breaker.stats;
   const latency = stats.latency;
-  const window = breaker.window;
+  const window = circuit.window;
   window.rotate(now);
   const open = state.kind === 'open';
   return {
@@ -15,8 +16,8 @@ export function buildSnapshot(breaker: Breaker, now: number): BreakerSnapshot {
     group: breaker.options.group ?? null,
     state: state.kind,
     reason: open ? state.reason : null,
-    failureCount: breaker.consecutive.count,
-    successCount: breaker.successCount,
+    failureCount: circuit.consecutive.count,
+    successCount: circuit.successCount,
     totalRequests: stats.totalRequests,
     successfulRequests: stats.successfulRequests,
     failedRequests: stats.failedRequests,

@@ -13,6 +13,11 @@ export type Listener<M, K extends keyof M> = (payload: M[K]) => void;
  * breakers). A throwing listener never breaks the caller: its error is reported on the next tick.
  */
 export class Emitter<M extends object> {
+  /**
+   * Bumped by every subscription and disposal of any emitter, so a hot path can cache what it
+   * derived from listeners and recheck with one comparison.
+   */
+  static revision = 0;
   private listeners: { [K in keyof M]?: Listener<M, K>[] } | null = null;
   private count = 0;
 
@@ -21,6 +26,12 @@ export class Emitter<M extends object> {
   /** Whether anyone (here or at the parent) listens to anything. */
   get active(): boolean {
     return this.count > 0 || (this.parent !== null && this.parent.active);
+  }
+
+  /** Whether anyone (here or at the parent) listens to `event`. */
+  has(event: keyof M): boolean {
+    const list = this.listeners?.[event];
+    return (list !== undefined && list.length > 0) || (this.parent !== null && this.parent.has(event));
   }
 
   /** Subscribes `listener` to `event`. */
@@ -32,6 +43,7 @@ export class Emitter<M extends object> {
     const list = (map[event] ??= []);
     list.push(listener);
     this.count++;
+    Emitter.revision++;
     let disposed = false;
     return {
       dispose: () => {
@@ -40,6 +52,7 @@ export class Emitter<M extends object> {
         const at = list.indexOf(listener);
         if (at >= 0) list.splice(at, 1);
         this.count--;
+        Emitter.revision++;
       },
     };
   }

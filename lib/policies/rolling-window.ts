@@ -10,6 +10,7 @@ export class RollingWindow {
   private readonly width: number;
   private head = 0;
   private headStart: number;
+  private pending = 0;
   /** Calls in the window. */
   totalCalls = 0;
   /** Failed calls in the window. */
@@ -24,6 +25,27 @@ export class RollingWindow {
   ) {
     this.width = durationMs / buckets;
     this.headStart = now;
+  }
+
+  /**
+   * Counts a success whose time was not read (the breaker times only some calls at high rates).
+   * It is placed in the window at the next {@link flush}, which the breaker calls at every clock
+   * read, so counts stay exact and only their slice may be a sampling gap late.
+   */
+  countUntimed(): void {
+    this.pending++;
+  }
+
+  /** Places the untimed successes at `now`; returns how many there were. */
+  flush(now: number): number {
+    const count = this.pending;
+    if (count === 0) return 0;
+    this.pending = 0;
+    if (now - this.headStart >= this.width) this.rotate(now);
+    const counts = (this.counts ??= new Uint32Array(this.buckets * 3));
+    counts[this.head]! += count;
+    this.totalCalls += count;
+    return count;
   }
 
   /** Records one call at `now`. */
@@ -81,6 +103,7 @@ export class RollingWindow {
   /** Forgets every call. */
   clear(now: number): void {
     this.counts?.fill(0);
+    this.pending = 0;
     this.totalCalls = 0;
     this.totalFailures = 0;
     this.totalSlow = 0;

@@ -1,0 +1,193 @@
+import { CircuitOpenError } from '../errors/circuit-open-error.js';
+import type { BreakerEvents } from '../events/breaker-events.js';
+import type { Emitter } from '../events/emitter.js';
+import { openDuration } from '../policies/backoff.js';
+import { ConsecutiveFailures } from '../policies/consecutive-failures.js';
+import { FailureRate } from '../policies/failure-rate.js';
+import { RollingWindow } from '../policies/rolling-window.js';
+import { SlowCallRate } from '../policies/slow-call-rate.js';
+import type { TripPolicy } from '../policies/trip-policy.js';
+import type { SharedState, StateStore, StoreAttachment } from '../store/state-store.js';
+import type { ResolvedOptions } from './options.js';
+import { fromShared, toShared } from './shared-state.js';
+import type { CircuitState, CircuitStateName, OpenReason } from './state.js';
+
+/**
+ * A breaker's state machine: which state it is in, who may pass, and what moves it. It knows
+ * nothing of running calls; the {@link Breaker} reports their outcomes here.
+ *
+ * - closed: outcomes feed the trip policies; the first that fires opens the circuit.
+ * - open: refused until `until`; the first admission or read after that moves to half-open.
+ *   No timer does it.
+ * - half-open: at most `halfOpenMaxCalls` trials in flight (fleet-wide with a shared store);
+ *   `successThreshold` successes close, any failure reopens with a doubled wait.
+ * - isolated and disabled: set by an operator, left by `reset()`.
+ *
+ * Every move bumps `epoch`, so an outcome of a call admitted before the move can be told apart,
+ * and is shared through the store unless it came from there.
+ */
+export class Circuit {
+  current: CircuitState;
+  /** Bumped at every move; a call settling in another epoch only updates statistics. */
+  epoch = 0;
+  /** Successes since the last move. */
+  successCount = 0;
+  /** Calls in the rolling window; rate policies read it, snapshots show it. */
+  readonly window: RollingWindow;
+  /** Failures in a row; the snapshot's `failureCount`. Never trips when `failureThreshold` is false. */
+  readonly consecutive: ConsecutiveFailures;
+  private readonly policies: TripPolicy[];
+  private attachment: StoreAttachment | null = null;
+  private version = 0;
+
+  constructor(
+    private readonly name: string,
+    private readonly options: ResolvedOptions,
+    private readonly events: Emitter<BreakerEvents>,
+    private readonly origin: string,
+    now: number,
+  ) {
+    const o = options;
+    this.current = o.enabled ? { kind: 'closed', since: now } : { kind: 'disabled', since: now };
+    this.window = new RollingWindow(o.rollingCountTimeout, o.rollingCountBuckets, now);
+    this.consecutive = new ConsecutiveFailures(o.failureThreshold === false ? Infinity : o.failureThreshold);
+    this.policies = [this.consecutive];
+    if (o.errorThresholdPercentage !== undefined) {
+      this.policies.push(new FailureRate(this.window, o.errorThresholdPercentage, o.volumeThreshold));
+    }
+    if (o.slowCallRateThreshold !== undefined) {
+      this.policies.push(new SlowCallRate(this.window, o.slowCallRateThreshold, o.volumeThreshold));
+    }
+  }
+
+  /** Joins `store`, adopting the state the fleet already shares. */
+  attach(store: StateStore): void {
+    this.attachment = store.attach(this.name, (shared) => this.adopt(shared));
+    if (this.attachment.initial !== undefined) this.adopt(this.attachment.initial);
+  }
+
+  /** Leaves the store. */
+  detach(): void {
+    this.attachment?.detach();
+    this.attachment = null;
+  }
+
+  /** An open circuit whose wait is over moves to half-open: decided when read, not by a timer. */
+  refresh(now: number): void {
+    const state = this.current;
+    if (state.kind === 'open' && now >= state.until) {
+      this.moveTo({ kind: 'half_open', since: now, reopenCount: state.reopenCount, trials: 0, successes: 0 });
+    }
+  }
+
+  /** Admission in every state but closed: `null` admits (as a trial, when half-open). */
+  admit(now: number): CircuitOpenError | null {
+    this.refresh(now);
+    const state = this.current;
+    switch (state.kind) {
+      case 'closed':
+      case 'disabled':
+        return null;
+      case 'open':
+        return CircuitOpenError.refusal(this.name, state.until - now, 'open');
+      case 'isolated':
+        return CircuitOpenError.refusal(this.name, undefined, 'isolated');
+      case 'half_open': {
+        const max = this.options.halfOpenMaxCalls;
+        if (state.trials >= max || (this.attachment !== null && !this.attachment.acquireTrial(this.version, max))) {
+          return CircuitOpenError.refusal(this.name, 0, 'half_open');
+        }
+        state.trials++;
+        return null;
+      }
+    }
+  }
+
+  /** Gives back the trial permit of a call admitted in `epoch` that will not report an outcome. */
+  releaseTrial(epoch: number): void {
+    const state = this.current;
+    if (state.kind !== 'half_open' || epoch !== this.epoch || state.trials === 0) return;
+    state.trials--;
+    this.attachment?.releaseTrial(this.version);
+  }
+
+  /** A call of the current epoch succeeded (or failed as the caller's fault) after `duration` ms. */
+  onSuccess(now: number, duration: number): void {
+    const state = this.current;
+    this.successCount++;
+    if (state.kind === 'closed') {
+      const policies = this.policies;
+      for (let i = 0; i < policies.length; i++) {
+        if (policies[i]!.onSuccess(now, duration)) return this.trip(policies[i]!.reason, now);
+      }
+    } else if (state.kind === 'half_open') {
+      this.releaseTrial(this.epoch);
+      if (++state.successes >= this.options.successThreshold) this.moveTo({ kind: 'closed', since: now });
+    }
+  }
+
+  /** A call of the current epoch failed after `duration` ms; the provider may have asked for a wait. */
+  onFailure(now: number, duration: number, retryAfterMs: number | undefined): void {
+    const state = this.current;
+    if (state.kind === 'closed') {
+      const policies = this.policies;
+      for (let i = 0; i < policies.length; i++) {
+        if (policies[i]!.onFailure(now, duration)) return this.trip(policies[i]!.reason, now, retryAfterMs);
+      }
+    } else if (state.kind === 'half_open') {
+      this.trip('trial_failed', now, retryAfterMs);
+    }
+  }
+
+  /**
+   * Opens from closed or half-open, for `resetTimeout` (doubled per reopening after a failed
+   * trial, up to `maxResetTimeout`) and at least `atLeastMs`.
+   */
+  trip(reason: OpenReason, now: number, atLeastMs = 0): void {
+    const state = this.current;
+    if (state.kind !== 'closed' && state.kind !== 'half_open') return;
+    const reopenCount = state.kind === 'half_open' ? state.reopenCount + 1 : 0;
+    const { resetTimeout, maxResetTimeout } = this.options;
+    const wait = Math.max(openDuration(resetTimeout, maxResetTimeout, reopenCount), atLeastMs);
+    this.moveTo({ kind: 'open', since: now, until: now + wait, reason, reopenCount });
+  }
+
+  /** Moves to `next`; a move that came from the store carries its version and is not shared back. */
+  moveTo(next: CircuitState, remoteVersion?: number): void {
+    const from = this.current.kind;
+    const now = next.since;
+    this.current = next;
+    this.epoch++;
+    this.successCount = 0;
+    for (const policy of this.policies) policy.reset(now);
+    if (next.kind === 'closed') this.window.clear(now);
+    const remote = remoteVersion !== undefined;
+    this.version = remote ? remoteVersion : this.version + 1;
+    if (!remote) this.attachment?.publish(toShared(next, this.version, this.origin));
+    if (this.events.active) this.announce(from, next, now, remote);
+  }
+
+  /** Adopts a newer state another replica shared. */
+  private adopt(shared: SharedState): void {
+    if (shared.version < this.version || (shared.version === this.version && shared.origin <= this.origin)) return;
+    this.moveTo(fromShared(shared), shared.version);
+  }
+
+  private announce(from: CircuitStateName, next: CircuitState, at: number, remote: boolean): void {
+    const breaker = this.name;
+    const reason = next.kind === 'open' ? next.reason : null;
+    this.events.emit('stateChange', { breaker, from, to: next.kind, reason, at, remote });
+    switch (next.kind) {
+      case 'open':
+        return this.events.emit('open', { breaker, reason: next.reason, retryAfterMs: next.until - at });
+      case 'half_open':
+        return this.events.emit('halfOpen', { breaker });
+      case 'closed':
+        return this.events.emit('close', { breaker });
+      case 'isolated':
+        return this.events.emit('isolate', { breaker });
+      case 'disabled':
+        return this.events.emit('disable', { breaker });
+    }
+  }
+}
