@@ -29,7 +29,7 @@ import { CALLER_ERROR, FAILURE, type Verdict } from './verdict.js';
  * | other HTTP 4xx (400, 409, 413, 422, ...) | the caller's error |
  * | the caller's abort (`AbortError`, `APIUserAbortError`) | the caller's: not counted, no failover |
  * | openai's `LengthFinishReasonError`, `ContentFilterFinishReasonError` | the caller's |
- * | a breaker's refusal (`CircuitOpenError`, `CapacityExceededError`) | not counted, may fail over |
+ * | another breaker's refusal (`CircuitOpenError`, `CapacityExceededError`) thrown from inside a guarded call | failure: what this provider needs is down (a breaker's own refusals are never judged: they never reach the provider) |
  * | `TypeError`, `RangeError`, `ReferenceError`, `SyntaxError` with nothing above | the caller's (a bug in the calling code) |
  * | anything else | failure, as in opossum |
  *
@@ -43,7 +43,7 @@ import { CALLER_ERROR, FAILURE, type Verdict } from './verdict.js';
 export function defaultClassify(error: unknown, now?: number): Verdict {
   if (typeof error !== 'object' || error === null) return FAILURE;
   if (isCallTimeoutError(error)) return FAILURE;
-  if (isCircuitOpenError(error) || isCapacityExceededError(error)) return REFUSAL;
+  if (isCircuitOpenError(error) || isCapacityExceededError(error)) return FAILURE;
   switch (sdkErrorKind(error)) {
     case 'timeout':
     case 'connection':
@@ -94,8 +94,6 @@ function isProgrammingError(error: unknown): boolean {
   );
 }
 
-/** A breaker's refusal: not the provider's failure, always worth trying the next level. */
-const REFUSAL: Verdict = Object.freeze({ failure: false, failover: true });
 
 /** A rate limit reported inside a stream: no headers to read a wait from. */
 const IN_BAND_RATE_LIMIT: Verdict = Object.freeze({

@@ -14,7 +14,6 @@ import {
 import { connectionError, providerError, streamCutError } from '../../lib/testing/index.js';
 
 const NOW = Date.parse('2026-01-01T00:00:00Z');
-const REFUSAL: Verdict = { failure: false, failover: true };
 const rateLimited = (retryAfterMs?: number): Verdict =>
   retryAfterMs === undefined
     ? { failure: true, failover: true, rateLimited: true }
@@ -276,8 +275,8 @@ const table: [string, () => unknown, Verdict][] = [
   ],
   // breakwater's own
   ['CallTimeoutError', () => new CallTimeoutError('openai', 100), FAILURE],
-  ['CircuitOpenError', () => new CircuitOpenError('openai', 1000, 'open'), REFUSAL],
-  ['CapacityExceededError', () => new CapacityExceededError('openai', 10), REFUSAL],
+  ['CircuitOpenError (another breaker\'s, from inside a call)', () => new CircuitOpenError('openai', 1000, 'open'), FAILURE],
+  ['CapacityExceededError (another breaker\'s, from inside a call)', () => new CapacityExceededError('openai', 10), FAILURE],
   // the caller's bugs and the unknown
   ['TypeError from calling code', () => new TypeError('x.map is not a function'), CALLER_ERROR],
   ['RangeError from calling code', () => new RangeError('Invalid array length'), CALLER_ERROR],
@@ -309,7 +308,7 @@ describe('defaultClassify', () => {
 });
 
 function describeVerdict(v: Verdict): string {
-  if (!v.failure) return v.failover ? 'refusal (not counted, may fail over)' : "the caller's";
+  if (!v.failure) return "the caller's";
   const parts = [v.rateLimited ? 'rate limit' : 'failure'];
   if (v.retryAfterMs !== undefined) parts.push(`retry after ${v.retryAfterMs} ms`);
   return parts.join(', ');
