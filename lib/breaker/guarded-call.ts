@@ -45,7 +45,11 @@ export class GuardedCall<T> {
   }
 
   /** Runs `fn` and settles with its outcome unless the deadline or an abort comes first. */
-  run(fn: (signal: AbortSignal) => T | PromiseLike<T>, wantsSignal: boolean, signal?: AbortSignal): void {
+  run(
+    fn: (signal: AbortSignal) => T | PromiseLike<T>,
+    wantsSignal: boolean,
+    signal?: AbortSignal,
+  ): void {
     if (wantsSignal) this.controller = new AbortController();
     this.list.add(this);
     if (signal !== undefined) {
@@ -54,7 +58,7 @@ export class GuardedCall<T> {
     }
     let result: T | PromiseLike<T>;
     try {
-      result = fn(this.controller?.signal as AbortSignal);
+      result = wantsSignal ? fn(this.controller!.signal) : (fn as () => T | PromiseLike<T>)();
     } catch (error) {
       this.fail(error);
       return;
