@@ -1,11 +1,11 @@
 /** Exact buckets for 0..15 ms, then four buckets per power of two: about 12% relative error. */
 const EXACT = 16;
 const PER_OCTAVE = 4;
-const OCTAVES = 28; // up to 2^31 ms, about 25 days
+const OCTAVES = 27; // octaves 4 to 30: up to 2^31 ms, about 25 days; longer lands in the last
 const SIZE = EXACT + OCTAVES * PER_OCTAVE;
 
 /**
- * A bounded, log-bucketed histogram of call durations in ms: 128 counters, whatever the traffic.
+ * A bounded, log-bucketed histogram of call durations in ms: 124 counters, whatever the traffic.
  * Quantiles are read as the upper bound of the bucket they fall in, capped by the largest seen.
  */
 export class LatencyHistogram {
@@ -40,7 +40,7 @@ export class LatencyHistogram {
     let seen = 0;
     for (let i = 0; i < SIZE; i++) {
       seen += this.buckets[i]!;
-      if (seen >= rank) return Math.min(upperBound(i), this.max);
+      if (seen >= rank) return i === SIZE - 1 ? this.max : Math.min(upperBound(i), this.max);
     }
     return this.max;
   }
