@@ -104,8 +104,10 @@ const failing = {
 };
 
 async function tripped(breaker: Breaker): Promise<Breaker> {
-  for (let i = 0; i < 10 && breaker.state === 'closed'; i++) await breaker.execute(boom).catch(swallow);
-  if (breaker.state !== 'open') throw new Error(`bench setup: breaker did not open (${breaker.state})`);
+  for (let i = 0; i < 10 && breaker.state === 'closed'; i++)
+    await breaker.execute(boom).catch(swallow);
+  if (breaker.state !== 'open')
+    throw new Error(`bench setup: breaker did not open (${breaker.state})`);
   return breaker;
 }
 
@@ -118,14 +120,22 @@ export interface Finding {
 }
 
 export interface EngineReport {
-  readonly cases: { readonly title: string; readonly baseline: string; readonly result: CaseResult }[];
+  readonly cases: {
+    readonly title: string;
+    readonly baseline: string;
+    readonly result: CaseResult;
+  }[];
   readonly findings: Finding[];
   readonly heap: Map<string, number>;
   readonly retainedPerBreaker: number;
   readonly failureDrift: Map<string, [number, number]>;
 }
 
-export async function benchEngine(n: number, rounds: number, log: (line: string) => void): Promise<EngineReport> {
+export async function benchEngine(
+  n: number,
+  rounds: number,
+  log: (line: string) => void,
+): Promise<EngineReport> {
   const findings: Finding[] = [];
   const cases: EngineReport['cases'] = [];
   const closers: CircuitBreaker[] = [];
@@ -141,14 +151,29 @@ export async function benchEngine(n: number, rounds: number, log: (line: string)
     const o = op(ok, { failureThreshold: 5, timeout: false });
     const c = cockatiel({ failureThreshold: 5, timeout: false });
     const result = await measure(
-      [succeeding.bare(), succeeding.breakwater(bw), succeeding.opossum(o), succeeding.cockatiel(c)],
+      [
+        succeeding.bare(),
+        succeeding.breakwater(bw),
+        succeeding.opossum(o),
+        succeeding.cockatiel(c),
+      ],
       n,
       rounds,
     );
     cases.push({ title: 'success, no timeout', baseline: 'bare', result });
     const bare = result.get('bare')!;
-    findings.push({ what: 'success path vs bare', value: result.get('breakwater')! / bare, target: 2.5, unit: 'x' });
-    findings.push({ what: 'success path vs cockatiel', value: result.get('breakwater')! / result.get('cockatiel')!, target: 0.5, unit: 'x' });
+    findings.push({
+      what: 'success path vs bare',
+      value: result.get('breakwater')! / bare,
+      target: 2.5,
+      unit: 'x',
+    });
+    findings.push({
+      what: 'success path vs cockatiel',
+      value: result.get('breakwater')! / result.get('cockatiel')!,
+      target: 0.5,
+      unit: 'x',
+    });
     log(`measured: success, no timeout`);
   }
 
@@ -158,12 +183,22 @@ export async function benchEngine(n: number, rounds: number, log: (line: string)
     const o = op(ok, { failureThreshold: 5, timeout: 30_000 });
     const c = cockatiel({ failureThreshold: 5, timeout: 30_000 });
     const result = await measure(
-      [succeeding.bare(), succeeding.breakwater(bw), succeeding.opossum(o), succeeding.cockatiel(c)],
+      [
+        succeeding.bare(),
+        succeeding.breakwater(bw),
+        succeeding.opossum(o),
+        succeeding.cockatiel(c),
+      ],
       n,
       rounds,
     );
     cases.push({ title: 'success, 30 s timeout', baseline: 'bare', result });
-    findings.push({ what: 'success with timeout vs bare', value: result.get('breakwater')! / result.get('bare')!, target: 4, unit: 'x' });
+    findings.push({
+      what: 'success with timeout vs bare',
+      value: result.get('breakwater')! / result.get('bare')!,
+      target: 4,
+      unit: 'x',
+    });
     log(`measured: success with timeout`);
   }
 
@@ -173,21 +208,38 @@ export async function benchEngine(n: number, rounds: number, log: (line: string)
     const bw = new Breaker({ name: 'bench', timeout: false, failureThreshold: false });
     const o = op(boom, { failureThreshold: false, timeout: false });
     const c = cockatiel({ failureThreshold: false, timeout: false });
-    const contenders = [failing.bare(), failing.breakwater(bw, boom), failing.opossum(o), failing.cockatiel(c, boom)];
+    const contenders = [
+      failing.bare(),
+      failing.breakwater(bw, boom),
+      failing.opossum(o),
+      failing.cockatiel(c, boom),
+    ];
     const first = await measure(contenders, n / 4, 1);
     const result = await measure(contenders, n, rounds);
     const last = await measure(contenders, n / 4, 1);
     for (const { name } of contenders) failureDrift.set(name, [first.get(name)!, last.get(name)!]);
     cases.push({ title: 'failure, closed', baseline: 'bare throw', result });
-    findings.push({ what: 'failure path vs bare throw', value: result.get('breakwater')! / result.get('bare throw')!, target: 1.3, unit: 'x' });
+    findings.push({
+      what: 'failure path vs bare throw',
+      value: result.get('breakwater')! / result.get('bare throw')!,
+      target: 1.3,
+      unit: 'x',
+    });
     const [a, b] = failureDrift.get('breakwater')!;
-    findings.push({ what: 'failure cost drift (last / first round)', value: b / a, target: 1.3, unit: 'x' });
+    findings.push({
+      what: 'failure cost drift (last / first round)',
+      value: b / a,
+      target: 1.3,
+      unit: 'x',
+    });
     log(`measured: failure, closed`);
   }
 
   // Refusal when open, against throwing a fresh Error.
   {
-    const bw = await tripped(new Breaker({ name: 'bench', timeout: false, failureThreshold: 1, resetTimeout: 1e9 }));
+    const bw = await tripped(
+      new Breaker({ name: 'bench', timeout: false, failureThreshold: 1, resetTimeout: 1e9 }),
+    );
     const o = op(ok, { failureThreshold: 1, timeout: false });
     o.open();
     const c = cockatiel({ failureThreshold: 1, timeout: false });
@@ -198,7 +250,12 @@ export async function benchEngine(n: number, rounds: number, log: (line: string)
       rounds,
     );
     cases.push({ title: 'refusal, open', baseline: 'bare throw', result });
-    findings.push({ what: 'refusal vs a fresh Error thrown', value: result.get('breakwater')! / result.get('bare throw')!, target: 1, unit: 'x' });
+    findings.push({
+      what: 'refusal vs a fresh Error thrown',
+      value: result.get('breakwater')! / result.get('bare throw')!,
+      target: 1,
+      unit: 'x',
+    });
     log(`measured: refusal, open`);
   }
 
@@ -216,14 +273,29 @@ export async function benchEngine(n: number, rounds: number, log: (line: string)
       rounds,
     );
     cases.push({ title: 'open, with fallback', baseline: 'bare', result });
-    findings.push({ what: 'open with fallback vs bare', value: result.get('breakwater')! / result.get('bare')!, target: 10, unit: 'x' });
+    findings.push({
+      what: 'open with fallback vs bare',
+      value: result.get('breakwater')! / result.get('bare')!,
+      target: 10,
+      unit: 'x',
+    });
     log(`measured: open with fallback`);
   }
   for (const b of closers) b.shutdown();
 
   const { heap, retainedPerBreaker } = heapPerBreaker(10_000);
-  findings.push({ what: 'heap per idle breaker', value: heap.get('breakwater')!, target: 1024, unit: ' B' });
-  findings.push({ what: 'heap retained per dropped breaker', value: retainedPerBreaker, target: 16, unit: ' B' });
+  findings.push({
+    what: 'heap per idle breaker',
+    value: heap.get('breakwater')!,
+    target: 1024,
+    unit: ' B',
+  });
+  findings.push({
+    what: 'heap retained per dropped breaker',
+    value: retainedPerBreaker,
+    target: 16,
+    unit: ' B',
+  });
   return { cases, findings, heap, retainedPerBreaker, failureDrift };
 }
 
@@ -232,7 +304,11 @@ function heapPerBreaker(count: number): { heap: Map<string, number>; retainedPer
   const heap = new Map<string, number>();
   const makers: [string, (i: number) => unknown, (made: unknown[]) => void][] = [
     ['breakwater', (i) => new Breaker({ name: `b${i}` }), () => {}],
-    ['opossum', () => opossum(ok, { failureThreshold: 5, timeout: 30_000 }), (made) => made.forEach((b) => (b as CircuitBreaker).shutdown())],
+    [
+      'opossum',
+      () => opossum(ok, { failureThreshold: 5, timeout: 30_000 }),
+      (made) => made.forEach((b) => (b as CircuitBreaker).shutdown()),
+    ],
     ['cockatiel', () => cockatiel({ failureThreshold: 5, timeout: false }), () => {}],
   ];
   for (const [name, make, dispose] of makers) {
@@ -265,8 +341,13 @@ export function renderEngine(report: EngineReport): string {
     lines.push(`## ${title}`, table(rows), '');
   }
   const drift = [['failure cost drift', 'first ns', 'last ns', 'last/first']];
-  for (const [name, [a, b]] of report.failureDrift) drift.push([name, fmt(a), fmt(b), fmt(b / a, 2)]);
-  lines.push('## failure path over the run (does a failing call get dearer with many recent failures?)', table(drift), '');
+  for (const [name, [a, b]] of report.failureDrift)
+    drift.push([name, fmt(a), fmt(b), fmt(b / a, 2)]);
+  lines.push(
+    '## failure path over the run (does a failing call get dearer with many recent failures?)',
+    table(drift),
+    '',
+  );
   const heapRows = [['', 'heap B/breaker']];
   for (const [name, bytes] of report.heap) heapRows.push([name, fmt(bytes, 0)]);
   lines.push('## heap per idle breaker (10,000 breakers)', table(heapRows), '');

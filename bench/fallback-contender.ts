@@ -4,7 +4,9 @@ import { BreakerRegistry, failover } from '../lib/index.js';
  * breakwater's "open breaker with a fallback" contender: a two-level `failover()` chain whose
  * guarded level is open, so every call is refused and answered by the unguarded last resort.
  */
-export async function openWithFallback(boom: () => Promise<never>): Promise<() => Promise<unknown>> {
+export async function openWithFallback(
+  boom: () => Promise<never>,
+): Promise<() => Promise<unknown>> {
   const registry = new BreakerRegistry();
   const call = failover(
     [
@@ -18,6 +20,7 @@ export async function openWithFallback(boom: () => Promise<never>): Promise<() =
     { registry },
   );
   await call(); // the failure opens the breaker; the fallback answers
-  if (registry.get('bench-fallback').state !== 'open') throw new Error('bench setup: breaker not open');
+  if (registry.get('bench-fallback').state !== 'open')
+    throw new Error('bench setup: breaker not open');
   return call;
 }

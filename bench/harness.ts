@@ -15,7 +15,11 @@ export interface Contender {
 export type CaseResult = Map<string, number>;
 
 /** Measures `contenders` over `rounds` rounds of `n` calls each, after one warm-up round. */
-export async function measure(contenders: readonly Contender[], n: number, rounds: number): Promise<CaseResult> {
+export async function measure(
+  contenders: readonly Contender[],
+  n: number,
+  rounds: number,
+): Promise<CaseResult> {
   const samples = new Map<string, number[]>(contenders.map((c) => [c.name, []]));
   for (const c of contenders) await c.run(Math.min(n, 20_000));
   for (let round = 0; round < rounds; round++) {
@@ -39,7 +43,13 @@ export function median(values: readonly number[]): number {
 /** Formats a table with a header row; columns are padded to their widest cell. */
 export function table(rows: readonly (readonly string[])[]): string {
   const widths = rows[0]!.map((_, col) => Math.max(...rows.map((r) => r[col]!.length)));
-  return rows.map((r) => r.map((cell, col) => (col === 0 ? cell.padEnd(widths[col]!) : cell.padStart(widths[col]!))).join('  ')).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((cell, col) => (col === 0 ? cell.padEnd(widths[col]!) : cell.padStart(widths[col]!)))
+        .join('  '),
+    )
+    .join('\n');
 }
 
 export function fmt(value: number, digits = 1): string {
@@ -49,7 +59,8 @@ export function fmt(value: number, digits = 1): string {
 /** Forces a full collection; the bench runs with --expose-gc. */
 export function gc(): void {
   const collect = (globalThis as { gc?: () => void }).gc;
-  if (collect === undefined) throw new Error('run the bench with node --expose-gc (npm run bench does)');
+  if (collect === undefined)
+    throw new Error('run the bench with node --expose-gc (npm run bench does)');
   collect();
   collect();
 }

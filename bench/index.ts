@@ -12,13 +12,20 @@ const n = quick ? 20_000 : 200_000;
 const rounds = quick ? 3 : 7;
 
 const log = (line: string): void => console.log(line);
-console.log(`# breakwater bench: node ${process.version}, ${n} calls x ${rounds} rounds, medians\n`);
+console.log(
+  `# breakwater bench: node ${process.version}, ${n} calls x ${rounds} rounds, medians\n`,
+);
 const report = await benchEngine(n, rounds, (l) => console.error(l));
 console.log(renderEngine(report));
 const rows = [['target', 'measured', 'target', 'status']];
 for (const f of report.findings) {
   const digits = f.unit === ' B' ? 0 : 2;
-  rows.push([f.what, `${fmt(f.value, digits)}${f.unit}`, `<= ${f.target}${f.unit}`, f.value <= f.target ? 'met' : 'MISSED']);
+  rows.push([
+    f.what,
+    `${fmt(f.value, digits)}${f.unit}`,
+    `<= ${f.target}${f.unit}`,
+    f.value <= f.target ? 'met' : 'MISSED',
+  ]);
 }
 console.log('## targets', '\n' + table(rows), '\n');
 

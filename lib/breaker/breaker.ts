@@ -54,7 +54,8 @@ export class Breaker implements CallOwner {
   private readonly sampler: TimeSampler;
   private calls: InFlightCalls | null = null;
   private drained: (() => void)[] | null = null;
-  private untimed: { readonly ok: () => void; readonly fail: (error: unknown) => void } | null = null;
+  private untimed: { readonly ok: () => void; readonly fail: (error: unknown) => void } | null =
+    null;
   private lastRead: number;
   private timesAll = false;
   private seenRevision = -1;
@@ -190,7 +191,9 @@ export class Breaker implements CallOwner {
   }
 
   /** Aborts every call in flight that can be aborted, and leaves the store. */
-  shutdown(reason: unknown = new DOMException(`Breaker "${this.name}" shut down`, 'AbortError')): void {
+  shutdown(
+    reason: unknown = new DOMException(`Breaker "${this.name}" shut down`, 'AbortError'),
+  ): void {
     this.calls?.cancelAll(reason);
     this.circuit.detach();
   }
@@ -222,7 +225,8 @@ export class Breaker implements CallOwner {
     this.circuit.window.record(now, false, slow);
     this.settled();
     if (this.isCurrent(epoch)) this.circuit.onSuccess(now, duration);
-    if (this.events.active) this.events.emit('success', { breaker: this.name, durationMs: duration });
+    if (this.events.active)
+      this.events.emit('success', { breaker: this.name, durationMs: duration });
   }
 
   /**
@@ -244,7 +248,12 @@ export class Breaker implements CallOwner {
       if (current) circuit.onSuccess(now, duration);
     } else if (verdict.rateLimited === true) {
       stats.rateLimited++;
-      if (current) circuit.trip('rate_limited', now, Math.max(this.options.resetTimeout, verdict.retryAfterMs ?? 0));
+      if (current)
+        circuit.trip(
+          'rate_limited',
+          now,
+          Math.max(this.options.resetTimeout, verdict.retryAfterMs ?? 0),
+        );
     } else {
       stats.failedRequests++;
       stats.lastFailureTime = now;
@@ -295,7 +304,9 @@ export class Breaker implements CallOwner {
    * one that outlives a whole open, half-open, closed cycle counts in the new closed period.
    */
   private isCurrent(epoch: number): boolean {
-    return epoch === this.circuit.epoch || (epoch !== epoch && this.circuit.current.kind === 'closed');
+    return (
+      epoch === this.circuit.epoch || (epoch !== epoch && this.circuit.current.kind === 'closed')
+    );
   }
 
   /**

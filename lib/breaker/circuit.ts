@@ -50,10 +50,14 @@ export class Circuit {
     const o = options;
     this.current = o.enabled ? { kind: 'closed', since: now } : { kind: 'disabled', since: now };
     this.window = new RollingWindow(o.rollingCountTimeout, o.rollingCountBuckets, now);
-    this.consecutive = new ConsecutiveFailures(o.failureThreshold === false ? Infinity : o.failureThreshold);
+    this.consecutive = new ConsecutiveFailures(
+      o.failureThreshold === false ? Infinity : o.failureThreshold,
+    );
     this.policies = [this.consecutive];
     if (o.errorThresholdPercentage !== undefined) {
-      this.policies.push(new FailureRate(this.window, o.errorThresholdPercentage, o.volumeThreshold));
+      this.policies.push(
+        new FailureRate(this.window, o.errorThresholdPercentage, o.volumeThreshold),
+      );
     }
     if (o.slowCallRateThreshold !== undefined) {
       this.policies.push(new SlowCallRate(this.window, o.slowCallRateThreshold, o.volumeThreshold));
@@ -76,7 +80,13 @@ export class Circuit {
   refresh(now: number): void {
     const state = this.current;
     if (state.kind === 'open' && now >= state.until) {
-      this.moveTo({ kind: 'half_open', since: now, reopenCount: state.reopenCount, trials: 0, successes: 0 });
+      this.moveTo({
+        kind: 'half_open',
+        since: now,
+        reopenCount: state.reopenCount,
+        trials: 0,
+        successes: 0,
+      });
     }
   }
 
@@ -94,7 +104,10 @@ export class Circuit {
         return CircuitOpenError.refusal(this.name, undefined, 'isolated');
       case 'half_open': {
         const max = this.options.halfOpenMaxCalls;
-        if (state.trials >= max || (this.attachment !== null && !this.attachment.acquireTrial(this.version, max))) {
+        if (
+          state.trials >= max ||
+          (this.attachment !== null && !this.attachment.acquireTrial(this.version, max))
+        ) {
           return CircuitOpenError.refusal(this.name, 0, 'half_open');
         }
         state.trials++;
@@ -122,7 +135,8 @@ export class Circuit {
       }
     } else if (state.kind === 'half_open') {
       this.releaseTrial(this.epoch);
-      if (++state.successes >= this.options.successThreshold) this.moveTo({ kind: 'closed', since: now });
+      if (++state.successes >= this.options.successThreshold)
+        this.moveTo({ kind: 'closed', since: now });
     }
   }
 
@@ -132,7 +146,8 @@ export class Circuit {
     if (state.kind === 'closed') {
       const policies = this.policies;
       for (let i = 0; i < policies.length; i++) {
-        if (policies[i]!.onFailure(now, duration)) return this.trip(policies[i]!.reason, now, retryAfterMs);
+        if (policies[i]!.onFailure(now, duration))
+          return this.trip(policies[i]!.reason, now, retryAfterMs);
       }
     } else if (state.kind === 'half_open') {
       this.trip('trial_failed', now, retryAfterMs);
@@ -169,7 +184,11 @@ export class Circuit {
 
   /** Adopts a newer state another replica shared. */
   private adopt(shared: SharedState): void {
-    if (shared.version < this.version || (shared.version === this.version && shared.origin <= this.origin)) return;
+    if (
+      shared.version < this.version ||
+      (shared.version === this.version && shared.origin <= this.origin)
+    )
+      return;
     this.moveTo(fromShared(shared), shared.version);
   }
 
@@ -179,7 +198,11 @@ export class Circuit {
     this.events.emit('stateChange', { breaker, from, to: next.kind, reason, at, remote });
     switch (next.kind) {
       case 'open':
-        return this.events.emit('open', { breaker, reason: next.reason, retryAfterMs: next.until - at });
+        return this.events.emit('open', {
+          breaker,
+          reason: next.reason,
+          retryAfterMs: next.until - at,
+        });
       case 'half_open':
         return this.events.emit('halfOpen', { breaker });
       case 'closed':

@@ -1,5 +1,11 @@
 export { Breaker, type Guarded, type BreakerContext } from './breaker.js';
-export { type BreakerOptions, type ResolvedOptions, type Clock, systemClock, DEFAULTS } from './options.js';
+export {
+  type BreakerOptions,
+  type ResolvedOptions,
+  type Clock,
+  systemClock,
+  DEFAULTS,
+} from './options.js';
 export { validateOptions, OPTION_NAMES } from './validate-options.js';
 export type { CircuitState, CircuitStateName, OpenReason } from './state.js';
 export type { BreakerSnapshot, LatencySnapshot, ConfigSnapshot } from './snapshot.js';

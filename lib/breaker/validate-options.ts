@@ -28,10 +28,12 @@ const nonEmptyString: Check = (name, value) => {
   }
 };
 const boolean: Check = (name, value) => {
-  if (typeof value !== 'boolean') throw new TypeError(`${name} must be a boolean, got ${show(value)}`);
+  if (typeof value !== 'boolean')
+    throw new TypeError(`${name} must be a boolean, got ${show(value)}`);
 };
 const func: Check = (name, value) => {
-  if (typeof value !== 'function') throw new TypeError(`${name} must be a function, got ${show(value)}`);
+  if (typeof value !== 'function')
+    throw new TypeError(`${name} must be a function, got ${show(value)}`);
 };
 const orFalse =
   (check: Check): Check =>
@@ -42,7 +44,11 @@ const capacity: Check = (name, value) => {
   if (value !== Number.POSITIVE_INFINITY) positiveInteger(name, value);
 };
 const clock: Check = (name, value) => {
-  if (typeof value !== 'object' || value === null || typeof (value as { now?: unknown }).now !== 'function') {
+  if (
+    typeof value !== 'object' ||
+    value === null ||
+    typeof (value as { now?: unknown }).now !== 'function'
+  ) {
     throw new TypeError(`${name} must be an object with a now() method, got ${show(value)}`);
   }
 };
@@ -78,7 +84,10 @@ export const OPTION_NAMES: readonly string[] = Object.freeze(Object.keys(CHECKS)
  * value of the wrong type and a `RangeError` for a value out of range, naming the option and the
  * value. `where` prefixes the message (`registry defaults`, say).
  */
-export function validateOptions(options: BreakerOptions | undefined, where = 'Breaker'): ResolvedOptions {
+export function validateOptions(
+  options: BreakerOptions | undefined,
+  where = 'Breaker',
+): ResolvedOptions {
   if (options === undefined) options = {};
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new TypeError(`${where} options must be an object, got ${show(options)}`);
@@ -150,8 +159,12 @@ export function show(value: unknown): string {
 
 function suggest(key: string): string {
   const lower = key.toLowerCase();
-  const near = OPTION_NAMES.find((n) => n.toLowerCase() === lower || distance(n.toLowerCase(), lower) <= 2);
-  return near === undefined ? `; known options: ${OPTION_NAMES.join(', ')}` : `; did you mean "${near}"?`;
+  const near = OPTION_NAMES.find(
+    (n) => n.toLowerCase() === lower || distance(n.toLowerCase(), lower) <= 2,
+  );
+  return near === undefined
+    ? `; known options: ${OPTION_NAMES.join(', ')}`
+    : `; did you mean "${near}"?`;
 }
 
 function distance(a: string, b: string): number {

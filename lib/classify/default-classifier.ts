@@ -94,7 +94,6 @@ function isProgrammingError(error: unknown): boolean {
   );
 }
 
-
 /** A rate limit reported inside a stream: no headers to read a wait from. */
 const IN_BAND_RATE_LIMIT: Verdict = Object.freeze({
   failure: true,

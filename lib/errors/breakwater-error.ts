@@ -14,7 +14,11 @@ export abstract class BreakwaterError extends Error {
 
 /** @internal Reads a brand without trusting the value's type. */
 export function hasBrand(value: unknown, brand: symbol): boolean {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brand] === true;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as Record<symbol, unknown>)[brand] === true
+  );
 }
 
 /**

@@ -32,7 +32,11 @@ export class CircuitOpenError extends BreakwaterError {
   }
 
   /** @internal A refusal without a captured stack, for the engine's refusal path. */
-  static refusal(breaker: string, retryAfterMs: number | undefined, state: RefusingState): CircuitOpenError {
+  static refusal(
+    breaker: string,
+    retryAfterMs: number | undefined,
+    state: RefusingState,
+  ): CircuitOpenError {
     return lightError(CircuitOpenError, { breaker, retryAfterMs, state });
   }
 }

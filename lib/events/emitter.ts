@@ -31,13 +31,17 @@ export class Emitter<M extends object> {
   /** Whether anyone (here or at the parent) listens to `event`. */
   has(event: keyof M): boolean {
     const list = this.listeners?.[event];
-    return (list !== undefined && list.length > 0) || (this.parent !== null && this.parent.has(event));
+    return (
+      (list !== undefined && list.length > 0) || (this.parent !== null && this.parent.has(event))
+    );
   }
 
   /** Subscribes `listener` to `event`. */
   on<K extends keyof M>(event: K, listener: Listener<M, K>): Disposable {
     if (typeof listener !== 'function') {
-      throw new TypeError(`listener for "${String(event)}" must be a function, got ${typeof listener}`);
+      throw new TypeError(
+        `listener for "${String(event)}" must be a function, got ${typeof listener}`,
+      );
     }
     const map = (this.listeners ??= {} as { [K in keyof M]?: Listener<M, K>[] });
     const list = (map[event] ??= []);

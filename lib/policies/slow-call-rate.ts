@@ -29,6 +29,9 @@ export class SlowCallRate implements TripPolicy {
 
   private tripped(): boolean {
     const w = this.window;
-    return w.totalCalls >= this.volumeThreshold && w.totalSlow * 100 >= this.thresholdPercent * w.totalCalls;
+    return (
+      w.totalCalls >= this.volumeThreshold &&
+      w.totalSlow * 100 >= this.thresholdPercent * w.totalCalls
+    );
   }
 }

@@ -44,22 +44,34 @@ export class BreakerRegistry {
     }
     for (const key of Object.keys(options)) {
       if (!REGISTRY_OPTIONS.has(key)) {
-        throw new TypeError(`BreakerRegistry: unknown option "${key}"; known options: ${[...REGISTRY_OPTIONS].join(', ')}`);
+        throw new TypeError(
+          `BreakerRegistry: unknown option "${key}"; known options: ${[...REGISTRY_OPTIONS].join(', ')}`,
+        );
       }
     }
     const defaults = options.defaults ?? {};
     validateOptions(defaults, 'BreakerRegistry defaults');
-    if ('name' in defaults) throw new TypeError('BreakerRegistry defaults: "name" is given per breaker, not as a default');
+    if ('name' in defaults)
+      throw new TypeError(
+        'BreakerRegistry defaults: "name" is given per breaker, not as a default',
+      );
     this.defaults = defaults;
     const store = options.store;
-    if (store !== undefined && (typeof store !== 'object' || store === null || typeof store.attach !== 'function')) {
-      throw new TypeError(`store must be a StateStore (an object with attach()), got ${show(store)}`);
+    if (
+      store !== undefined &&
+      (typeof store !== 'object' || store === null || typeof store.attach !== 'function')
+    ) {
+      throw new TypeError(
+        `store must be a StateStore (an object with attach()), got ${show(store)}`,
+      );
     }
     this.store = store ?? new MemoryStore();
     this.ownsStore = store === undefined;
     const timeout = options.shutdownTimeout ?? 10_000;
     if (typeof timeout !== 'number' || !(timeout >= 0) || !Number.isFinite(timeout)) {
-      throw new RangeError(`shutdownTimeout must be a non-negative number of ms, got ${show(timeout)}`);
+      throw new RangeError(
+        `shutdownTimeout must be a non-negative number of ms, got ${show(timeout)}`,
+      );
     }
     this.shutdownTimeout = timeout;
   }
@@ -74,7 +86,8 @@ export class BreakerRegistry {
     if (typeof name !== 'string' || name.trim() === '') {
       throw new TypeError(`breaker name must be a non-empty string, got ${show(name)}`);
     }
-    if (this.closing !== null) throw new Error(`BreakerRegistry is closed; cannot make breaker "${name}"`);
+    if (this.closing !== null)
+      throw new Error(`BreakerRegistry is closed; cannot make breaker "${name}"`);
     if (options !== undefined && (typeof options !== 'object' || options === null)) {
       throw new TypeError(`options of breaker "${name}" must be an object, got ${show(options)}`);
     }
