@@ -130,7 +130,7 @@ export class Breaker implements CallOwner {
     const start = timed ? this.sampler.start() : this.clock.now();
     const deadline = this.timeout === false ? Number.POSITIVE_INFINITY : start + this.timeout;
     const calls = (this.calls ??= new InFlightCalls(() => this.clock.now()));
-    const call = new GuardedCall<T>(this, calls, timed ? start : UNTIMED, deadline, circuit.epoch);
+    const call = new GuardedCall<T>(this, calls, start, timed, deadline, circuit.epoch);
     call.run(fn, fn.length > 0, signal);
     return call.promise;
   }
@@ -270,7 +270,7 @@ export class Breaker implements CallOwner {
   }
 
   /** @internal A call admitted in `epoch` was given up by its caller or at shutdown. */
-  settleCancelled(_start: number, epoch: number): void {
+  settleCancelled(epoch: number): void {
     this.stats.cancelled++;
     this.settled();
     this.circuit.releaseTrial(epoch);

@@ -8,7 +8,7 @@ type AnyCall = GuardedCall<any>;
 export interface CallOwner {
   settleSuccess(start: number, epoch: number): void;
   settleFailure(error: unknown, start: number, epoch: number, timedOut: boolean): void;
-  settleCancelled(start: number, epoch: number): void;
+  settleCancelled(epoch: number): void;
   timeoutError(): Error;
 }
 
@@ -34,7 +34,10 @@ export class GuardedCall<T> {
   constructor(
     private readonly owner: CallOwner,
     private readonly list: InFlightCalls,
+    /** When the call began, in the owner's clock. */
     readonly start: number,
+    /** Whether its duration is measured; untimed calls report `NaN` as their start. */
+    private readonly timed: boolean,
     readonly deadline: number,
     private readonly epoch: number,
   ) {
@@ -82,7 +85,7 @@ export class GuardedCall<T> {
   cancel(reason: unknown): void {
     if (!this.finish()) return;
     this.controller?.abort(reason);
-    this.owner.settleCancelled(this.start, this.epoch);
+    this.owner.settleCancelled(this.epoch);
     this.reject(reason);
   }
 
@@ -91,20 +94,24 @@ export class GuardedCall<T> {
     if (!this.finish()) return;
     const error = this.owner.timeoutError();
     this.controller?.abort(error);
-    this.owner.settleFailure(error, this.start, this.epoch, true);
+    this.owner.settleFailure(error, this.measuredFrom(), this.epoch, true);
     this.reject(error);
   }
 
   private succeed(value: T): void {
     if (!this.finish()) return;
-    this.owner.settleSuccess(this.start, this.epoch);
+    this.owner.settleSuccess(this.measuredFrom(), this.epoch);
     this.resolve(value);
   }
 
   private fail(error: unknown): void {
     if (!this.finish()) return;
-    this.owner.settleFailure(error, this.start, this.epoch, false);
+    this.owner.settleFailure(error, this.measuredFrom(), this.epoch, false);
     this.reject(error);
+  }
+
+  private measuredFrom(): number {
+    return this.timed ? this.start : Number.NaN;
   }
 
   private finish(): boolean {
@@ -116,6 +123,9 @@ export class GuardedCall<T> {
   }
 }
 
+/** How late past its aim the shared timer may be before a new call re-aims it. */
+const OVERDUE_MS = 1_000;
+
 /**
  * The guarded calls of one breaker still in flight, oldest first, and the one timer that expires
  * them. The timer is armed when a call with a deadline joins an empty timer slot, stays armed
@@ -126,6 +136,8 @@ export class InFlightCalls {
   private head: AnyCall | null = null;
   private tail: AnyCall | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
+  /** The deadline the timer is aimed at. */
+  private armedFor = 0;
 
   constructor(private readonly now: () => number) {}
 
@@ -134,7 +146,16 @@ export class InFlightCalls {
     if (this.tail === null) this.head = call;
     else this.tail.next = call;
     this.tail = call;
-    if (this.timer === null && call.deadline !== Number.POSITIVE_INFINITY) this.arm(call.deadline);
+    const deadline = call.deadline;
+    if (deadline === Number.POSITIVE_INFINITY) return;
+    if (this.timer === null) {
+      this.arm(deadline);
+    } else if (deadline < this.armedFor || call.start > this.armedFor + OVERDUE_MS) {
+      // The timer will fire too late (the clock went back) or should have fired long ago (its
+      // timer queue was replaced, as fake timers do): aim a new one.
+      clearTimeout(this.timer);
+      this.arm(deadline);
+    }
   }
 
   remove(call: AnyCall): void {
@@ -151,6 +172,7 @@ export class InFlightCalls {
   }
 
   private arm(deadline: number): void {
+    this.armedFor = deadline;
     const delay = Math.max(0, deadline - this.now());
     this.timer = setTimeout(() => this.fire(), delay);
     this.timer.unref?.();

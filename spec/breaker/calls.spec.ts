@@ -63,6 +63,16 @@ describe('Breaker calls: timeouts, signals, capacity, trials', () => {
     expect(clock.countTimers()).to.equal(0);
   });
 
+  it('re-aims its one timer when the clock it was aimed by is gone (fake timers replaced between tests)', async () => {
+    const breaker = new Breaker({ name: 'long-lived', timeout: 1_000 });
+    await breaker.execute(async () => 'armed the timer');
+    clock.uninstall();
+    clock = FakeTimers.install({ now: 0 });
+    const hung = rejection(breaker.execute(() => new Promise(() => undefined)));
+    await clock.tickAsync(1_000);
+    expect(isCallTimeoutError(await hung)).to.equal(true);
+  });
+
   it('gives no signal to a function that takes none, and one to a function that does', async () => {
     const breaker = new Breaker({ name: 'signals', timeout: 1_000 });
     let args: unknown[] = [];
