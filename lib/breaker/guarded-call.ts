@@ -136,8 +136,9 @@ export class InFlightCalls {
   private head: AnyCall | null = null;
   private tail: AnyCall | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
-  /** The deadline the timer is aimed at. */
+  /** The deadline the timer is aimed at, and the `setTimeout` that armed it. */
   private armedFor = 0;
+  private armedWith: typeof setTimeout | null = null;
 
   constructor(private readonly now: () => number) {}
 
@@ -150,9 +151,13 @@ export class InFlightCalls {
     if (deadline === Number.POSITIVE_INFINITY) return;
     if (this.timer === null) {
       this.arm(deadline);
-    } else if (deadline < this.armedFor || call.start > this.armedFor + OVERDUE_MS) {
-      // The timer will fire too late (the clock went back) or should have fired long ago (its
-      // timer queue was replaced, as fake timers do): aim a new one.
+    } else if (
+      deadline < this.armedFor ||
+      call.start > this.armedFor + OVERDUE_MS ||
+      globalThis.setTimeout !== this.armedWith
+    ) {
+      // The timer will fire too late (the clock went back), should have fired long ago, or
+      // belongs to timers that were replaced (fake timers installed or removed): aim a new one.
       clearTimeout(this.timer);
       this.arm(deadline);
     }
@@ -173,6 +178,7 @@ export class InFlightCalls {
 
   private arm(deadline: number): void {
     this.armedFor = deadline;
+    this.armedWith = globalThis.setTimeout;
     const delay = Math.max(0, deadline - this.now());
     this.timer = setTimeout(() => this.fire(), delay);
     this.timer.unref?.();
