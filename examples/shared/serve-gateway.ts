@@ -1,4 +1,4 @@
-import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GatewayServices } from './gateway-services.js';
 
@@ -34,7 +34,13 @@ export async function listenGateway(
   framework: string,
   closeApp: () => Promise<void>,
 ): Promise<RunningGateway> {
-  const server = createServer(handler);
+  // Responses in flight, so that a shutdown can ask for their connections to close after them.
+  const responses = new Set<ServerResponse>();
+  const server = createServer((req, res) => {
+    responses.add(res);
+    res.once('close', () => responses.delete(res));
+    handler(req, res);
+  });
   const { port, host } = services.config;
   try {
     await new Promise<void>((resolve, reject) => {
@@ -59,17 +65,20 @@ export async function listenGateway(
     framework,
     server,
     services,
-    close: () => (closing ??= shutDown(server, services, closeApp)),
+    close: () => (closing ??= shutDown(server, responses, services, closeApp)),
   };
 }
 
 async function shutDown(
   server: Server,
+  responses: ReadonlySet<ServerResponse>,
   services: GatewayServices,
   closeApp: () => Promise<void>,
 ): Promise<void> {
   const deadline = services.config.shutdownTimeoutMs;
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  // Keep-alive connections end with the answer they are waiting for.
+  for (const res of responses) if (!res.headersSent) res.setHeader('connection', 'close');
   services.log(
     `shutting down: ${services.endpoint.inFlight} chat request(s) in flight, waiting up to ${deadline} ms`,
   );
