@@ -13,6 +13,7 @@ import { fmt, table } from './harness.js';
 
 /** What one load run saw. */
 export interface GatewayLoadReport {
+  readonly connections: number;
   readonly requests: number;
   /** Answers with a status outside 2xx: must be 0. */
   readonly non2xx: number;
@@ -28,8 +29,13 @@ export interface GatewayLoadReport {
   readonly durationMs: number;
 }
 
-const REQUESTS = 1_000;
-const CONNECTIONS = 50;
+/** How much load {@link loadGateway} makes. */
+export interface LoadOptions {
+  /** Requests in all. Default 1,000. */
+  readonly requests?: number;
+  /** Connections at once. Default 50. */
+  readonly connections?: number;
+}
 
 /**
  * Runs the load and prints the report through `log`. The gateway runs in this process with fake
@@ -38,6 +44,7 @@ const CONNECTIONS = 50;
  */
 export async function loadGateway(
   log: (line: string) => void = (line) => console.log(line),
+  { requests = 1_000, connections = 50 }: LoadOptions = {},
 ): Promise<GatewayLoadReport> {
   const gateway = await startGateway({
     config: readGatewayConfig({
@@ -59,8 +66,8 @@ export async function loadGateway(
   try {
     const result = await autocannon({
       url: `${gateway.url}/v1/chat/completions`,
-      connections: CONNECTIONS,
-      amount: REQUESTS,
+      connections,
+      amount: requests,
       timeout: 20,
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -83,6 +90,7 @@ export async function loadGateway(
     });
     const counters = fake!.counters().openai.chatCompletions;
     const report: GatewayLoadReport = {
+      connections,
       requests: result.requests.total,
       non2xx: result.non2xx,
       errors: result.errors + result.timeouts,
@@ -109,7 +117,7 @@ export function renderLoadReport(report: GatewayLoadReport): string {
     moves.set(key, (moves.get(key) ?? 0) + 1);
   }
   return [
-    `## Load: ${REQUESTS} requests, ${CONNECTIONS} connections, Express gateway, OpenAI failing ` +
+    `## Load: ${report.requests} requests, ${report.connections} connections, Express gateway, OpenAI failing ` +
       `${fmt(report.openaiFailureShare * 100, 0)} % of its calls (loopback)`,
     '',
     table([
