@@ -16,7 +16,7 @@ export interface KoaGateway {
  * The AI gateway as a Koa app, with the same routes and answers as the Express one:
  * `POST /v1/chat/completions` (OpenAI, then Anthropic, then the cache, then a degraded answer;
  * `x-served-by` names the tier), the admin router under `/admin`, in demo mode the fake
- * providers' control route under `/_control`, and `GET /`.
+ * providers' control route under `/_control` and `POST /_demo/ask`, and `GET /`.
  *
  * @example
  * const services = await GatewayServices.start(readGatewayConfig(process.env));
@@ -38,11 +38,11 @@ export function createGatewayApp(services: GatewayServices): KoaGateway {
     }
   });
   app.use(admin);
-  const control = services.control;
-  if (control !== null) {
-    app.use(async function faultControl(ctx: Context, next: Next) {
-      if (!control.serves(ctx.path)) return next();
-      reply(ctx, await control.forward(ctx.req, ctx.path));
+  const demo = services.demoControls;
+  if (demo !== null) {
+    app.use(async function demoControls(ctx: Context, next: Next) {
+      if (!demo.serves(ctx.path)) return next();
+      reply(ctx, await demo.answer(ctx.req, ctx.path));
     });
   }
   const router = new Router();

@@ -1,7 +1,6 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { adminRouter, type ExpressAdminRouter } from '../../adapters/express/index.js';
 import { clientSignal } from '../shared/client-signal.js';
-import { CONTROL_PATH } from '../shared/control-proxy.js';
 import {
   internalErrorReply,
   notFoundReply,
@@ -23,7 +22,7 @@ export interface ExpressGateway {
  * |---|---|
  * | `POST /v1/chat/completions` | OpenAI-compatible chat: OpenAI, then Anthropic, then the cache, then a degraded answer; `x-served-by` names the tier |
  * | `/admin/...` | breakwater's admin router: dashboard, breakers, health, metrics, events |
- * | `/_control/...` | demo mode only: the fake providers' control route (changes need the admin token) |
+ * | `/_control/...`, `POST /_demo/ask` | demo mode only: the fake providers' control route, and questions on demand (changes need the admin token) |
  * | `GET /` | where everything is |
  *
  * @example
@@ -43,10 +42,11 @@ export function createGatewayApp(services: GatewayServices): ExpressGateway {
   app.post('/v1/chat/completions', async function chatCompletions(req: Request, res: Response) {
     writeReply(res, await services.endpoint.answer(req, clientSignal(res)));
   });
-  const control = services.control;
-  if (control !== null) {
-    app.use(CONTROL_PATH, async function faultControl(req: Request, res: Response) {
-      writeReply(res, await control.forward(req, new URL(req.originalUrl, 'http://x').pathname));
+  const demo = services.demoControls;
+  if (demo !== null) {
+    app.use(async function demoControls(req: Request, res: Response, next: NextFunction) {
+      if (!demo.serves(req.path)) return next();
+      writeReply(res, await demo.answer(req, req.path));
     });
   }
   app.get('/', function index(_req: Request, res: Response) {

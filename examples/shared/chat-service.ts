@@ -22,7 +22,7 @@ export type Tier = (typeof TIERS)[number];
  *
  * @example
  * const chat = bindRegistry(new ChatService(openai, anthropic, cache, 'Try again later'), registry);
- * const { value, servedBy } = await withOutcome(() => chat.complete(request));
+ * const { value, servedBy } = await withOutcome(() => chat.complete(request, signal));
  */
 export class ChatService {
   constructor(
@@ -32,17 +32,25 @@ export class ChatService {
     private readonly degradedMessage: string,
   ) {}
 
-  /** Answers a chat: OpenAI first, then the fallbacks below. */
+  /**
+   * Answers a chat: OpenAI first, then the fallbacks below. `signal` (the caller's) cancels the
+   * provider request. It is a required parameter on purpose: a fallback gets the call's
+   * arguments followed by the error, so an optional argument left out would put the error in
+   * its place.
+   */
   @CircuitBreaker('openai')
   @Fallback('completeWithAnthropic')
-  async complete(request: ChatRequest, signal?: AbortSignal): Promise<ChatAnswer> {
+  async complete(request: ChatRequest, signal: AbortSignal | undefined): Promise<ChatAnswer> {
     return this.keep(request, await this.openai.complete(request, signal));
   }
 
   /** The second tier: Anthropic. */
   @CircuitBreaker('anthropic')
   @Fallback('cache')
-  async completeWithAnthropic(request: ChatRequest, signal?: AbortSignal): Promise<ChatAnswer> {
+  async completeWithAnthropic(
+    request: ChatRequest,
+    signal: AbortSignal | undefined,
+  ): Promise<ChatAnswer> {
     return this.keep(request, await this.anthropic.complete(request, signal));
   }
 

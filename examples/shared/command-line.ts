@@ -84,7 +84,7 @@ export function banner(gateway: RunningGateway): string {
     provider('openai'),
     provider('anthropic'),
   ];
-  if (services.control !== null) {
+  if (services.demoControls !== null) {
     lines.push(
       `  faults     ${url}/_control (the fake providers' control route; also at ${fake!.controlURL})`,
       '',

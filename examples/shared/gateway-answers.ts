@@ -1,7 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import { TIERS } from './chat-service.js';
 import { errorReply, type HttpReply } from './chat-wire.js';
-import { CONTROL_PATH } from './control-proxy.js';
+import { CONTROL_PATH } from './demo-controls.js';
+import { DEMO_ASK_PATH } from './demo-traffic.js';
 import type { GatewayServices } from './gateway-services.js';
 
 /** `GET /`: what the gateway serves and where. */
@@ -11,7 +12,8 @@ export function rootReply(services: GatewayServices): HttpReply {
     chat: 'POST /v1/chat/completions',
     tiers: TIERS,
     admin: '/admin',
-    faults: services.control === null ? null : CONTROL_PATH,
+    faults: services.demoControls === null ? null : CONTROL_PATH,
+    ask: services.demoControls === null ? null : `POST ${DEMO_ASK_PATH}`,
   };
   return {
     status: 200,

@@ -7,7 +7,7 @@ import { AnswerCache } from './answer-cache.js';
 import { AnthropicChat } from './anthropic-chat.js';
 import { ChatEndpoint } from './chat-endpoint.js';
 import { ChatService } from './chat-service.js';
-import { ControlProxy } from './control-proxy.js';
+import { DemoControls } from './demo-controls.js';
 import type { GatewayConfig } from './gateway-config.js';
 import { OpenAiChat } from './openai-chat.js';
 
@@ -40,8 +40,8 @@ export class GatewayServices {
     readonly cache: AnswerCache,
     /** The in-process fake providers, in demo mode. */
     readonly fake: FakeProvider | null,
-    /** The fake providers' control route, served by the gateway, in demo mode. */
-    readonly control: ControlProxy | null,
+    /** Demo mode's routes: the fake providers' control route and the dashboard's ask button. */
+    readonly demoControls: DemoControls | null,
     /** The admin router's token: `ADMIN_TOKEN`, or one made up in demo mode. */
     readonly adminToken: string | undefined,
     readonly log: (line: string) => void,
@@ -107,7 +107,8 @@ export class GatewayServices {
     const adminToken =
       config.adminToken ?? (fake !== null ? randomBytes(18).toString('base64url') : undefined);
     const controlURL = fake?.controlURL;
-    const control = controlURL === undefined ? null : new ControlProxy(controlURL, adminToken);
+    const demoControls =
+      controlURL === undefined ? null : new DemoControls(controlURL, chat, adminToken);
     return new GatewayServices(
       config,
       registry,
@@ -115,7 +116,7 @@ export class GatewayServices {
       new ChatEndpoint(chat, log),
       cache,
       fake,
-      control,
+      demoControls,
       adminToken,
       log,
     );

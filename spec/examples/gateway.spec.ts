@@ -244,5 +244,28 @@ for (const framework of FRAMEWORKS) {
       expect(cleared.status).to.equal(200);
       expect(t.fake.faults().openai).to.equal(null);
     });
+
+    it('demo mode: POST /_demo/ask makes traffic and says which tiers answered', async () => {
+      const url = `${t.gateway.url}/_demo/ask`;
+      const body = JSON.stringify({ count: 4 });
+      const headers = { 'content-type': 'application/json' };
+      expect((await fetch(url, { method: 'POST', headers, body })).status).to.equal(401);
+      expect(requests('openai')).to.equal(0);
+
+      t.fake.setFault('openai', { kind: 'status', status: 503, times: 2 });
+      const auth = { ...headers, authorization: `Bearer ${t.gateway.services.adminToken}` };
+      const res = await fetch(url, { method: 'POST', headers: auth, body });
+      expect(res.status).to.equal(200);
+      expect(await res.json()).to.deep.equal({
+        served: { anthropic: 2, openai: 2 },
+        message: '4 questions answered by anthropic 2, openai 2',
+      });
+      const tooMany = await fetch(url, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ count: 51 }),
+      });
+      expect(tooMany.status).to.equal(400);
+    });
   });
 }
