@@ -26,7 +26,10 @@ export interface GatewayConfig {
   };
   /** `ADMIN_TOKEN`: bearer token of the admin router's mutations; generated in demo mode. */
   readonly adminToken: string | undefined;
-  /** `PROVIDER_TIMEOUT_MS`: each provider breaker's `timeout`. Default 20 000. */
+  /**
+   * `PROVIDER_TIMEOUT_MS`: each provider breaker's `timeout`. Default 20 000; 2 000 when both
+   * providers are fakes (which answer at once), so that a demo hang is over quickly.
+   */
   readonly timeoutMs: number;
   /** `FAILURE_THRESHOLD`: consecutive failures that open a provider's breaker. Default 3. */
   readonly failureThreshold: number;
@@ -74,18 +77,22 @@ export function readGatewayConfig(env: Environment = process.env): GatewayConfig
       fake,
     };
   };
+  const openai = provider('OPENAI', 'gpt-5.4-mini');
+  const anthropic = provider('ANTHROPIC', 'claude-haiku-4-5');
   const resetTimeoutMs = integer(env, 'RESET_TIMEOUT_MS', 30_000, 1);
   const maxResetTimeoutMs = optionalInteger(env, 'MAX_RESET_TIMEOUT_MS', resetTimeoutMs);
   return {
     port: integer(env, 'PORT', 3000, 0, 65_535),
     host: text(env, 'HOST') ?? '127.0.0.1',
-    openai: provider('OPENAI', 'gpt-5.4-mini'),
-    anthropic: {
-      ...provider('ANTHROPIC', 'claude-haiku-4-5'),
-      maxTokens: integer(env, 'ANTHROPIC_MAX_TOKENS', 1024, 1),
-    },
+    openai,
+    anthropic: { ...anthropic, maxTokens: integer(env, 'ANTHROPIC_MAX_TOKENS', 1024, 1) },
     adminToken: text(env, 'ADMIN_TOKEN'),
-    timeoutMs: integer(env, 'PROVIDER_TIMEOUT_MS', 20_000, 1),
+    timeoutMs: integer(
+      env,
+      'PROVIDER_TIMEOUT_MS',
+      openai.fake && anthropic.fake ? 2_000 : 20_000,
+      1,
+    ),
     failureThreshold: integer(env, 'FAILURE_THRESHOLD', 3, 1),
     resetTimeoutMs,
     maxResetTimeoutMs,

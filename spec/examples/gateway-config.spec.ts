@@ -14,7 +14,7 @@ describe('AI gateway configuration (environment variables)', () => {
       port: 3000,
       host: '127.0.0.1',
       adminToken: undefined,
-      timeoutMs: 20_000,
+      timeoutMs: 2_000, // both providers are fakes, which answer at once
       failureThreshold: 3,
       resetTimeoutMs: 30_000,
       maxResetTimeoutMs: undefined,
@@ -39,6 +39,7 @@ describe('AI gateway configuration (environment variables)', () => {
       OPENAI_MODEL: 'gpt-test',
     };
     const config = readGatewayConfig(env);
+    expect(config.timeoutMs).to.equal(20_000);
     expect(config.openai).to.deep.equal({
       apiKey: 'sk-test',
       baseURL: undefined,
