@@ -5,12 +5,15 @@ import { isFailureResponse } from '../../lib/classify/http-status.js';
 import { isCallTimeoutError } from '../../lib/errors/call-timeout-error.js';
 import {
   CLIENT_GONE,
+  ClientSignal,
   isRefusal,
   isRouteFailureError,
   refusalAnswer,
   resolveProtection,
   RouteFailureError,
   timeoutAnswer,
+  unwatchClient,
+  watchClient,
   type PlainAnswer,
   type ProtectOptions,
   type Refusal,
@@ -54,53 +57,104 @@ export function protect(
   );
 
   return function breakwaterProtect(req: Request, res: Response, next: NextFunction): void {
-    const client = new AbortController();
-    let judge: ((status: number) => void) | null = null;
-    const run = (): Promise<void> =>
-      new Promise<void>((resolve, reject) => {
-        judge = (status) => {
-          judge = null;
-          if (isFailureResponse(status)) reject(new RouteFailureError(status));
-          else resolve();
-        };
-        onHeaders(res, (status) => judge?.(status));
-        next();
-      });
-    res.once('close', () => {
-      if (judge === null) return;
-      judge = null;
-      client.abort(CLIENT_GONE);
-    });
-    breaker.execute(run, client.signal).then(undefined, (error: unknown) => {
-      if (error === CLIENT_GONE || isRouteFailureError(error)) return;
-      judge = null;
-      if (isRefusal(error)) {
-        if (onReject === undefined) return send(res, refusalAnswer(error, breaker));
-        try {
-          const answered = onReject(error, req, res, next);
-          if (answered !== undefined) answered.then(undefined, next);
-        } catch (thrown) {
-          next(thrown);
-        }
-        return;
-      }
-      if (isCallTimeoutError(error)) return send(res, timeoutAnswer(error));
-      next(error);
-    });
+    const exchange = new Exchange(breaker, onReject, req, res, next);
+    watchClient(res, exchange.client);
+    breaker
+      .execute(() => exchange.run(), exchange.client.signal)
+      .then(
+        () => exchange.settled(),
+        (error: unknown) => exchange.refused(error),
+      );
   };
 }
 
-type WriteHead = (this: ServerResponse, statusCode: number, ...rest: unknown[]) => ServerResponse;
+/**
+ * One guarded request: the call the breaker runs ({@link run} lets the route go on and settles
+ * when its headers go out), the signal that aborts when the client leaves, and what to do with
+ * the breaker's answer.
+ */
+class Exchange {
+  /**
+   * Aborts when the client leaves. A small object of its own: the connection's watch list and the
+   * breaker hold it, and holding the whole exchange there measurably slows every request.
+   */
+  readonly client = new ClientSignal();
+  private resolve: (() => void) | null = null;
+  private reject: ((error: unknown) => void) | null = null;
 
-/** Calls `listener` with the status just before the response's headers go out, once. */
-function onHeaders(res: ServerResponse, listener: (status: number) => void): void {
-  const original = res.writeHead as unknown as WriteHead;
-  const patched: WriteHead = function (this: ServerResponse, statusCode, ...rest) {
-    res.writeHead = original as unknown as ServerResponse['writeHead'];
-    listener(typeof statusCode === 'number' ? statusCode : this.statusCode);
-    return original.call(this, statusCode, ...rest);
+  constructor(
+    private readonly breaker: Breaker,
+    private readonly onReject: ExpressRejectHandler | undefined,
+    private readonly req: Request,
+    private readonly res: Response,
+    private readonly next: NextFunction,
+  ) {}
+
+  /** The guarded call: hooks the headers, then lets the route run. */
+  run(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+      onHeaders(this.res, this);
+      this.next();
+    });
+  }
+
+  /** The headers are going out with `status`: that is the route's outcome. */
+  judge(status: number): void {
+    const resolve = this.resolve;
+    const reject = this.reject;
+    if (resolve === null || reject === null) return;
+    this.resolve = this.reject = null;
+    if (isFailureResponse(status)) reject(new RouteFailureError(status));
+    else resolve();
+  }
+
+  /** The route answered while its client was there. */
+  settled(): void {
+    unwatchClient(this.client);
+  }
+
+  /** The breaker refused, timed out, or the route's answer counted as a failure. */
+  refused(error: unknown): void {
+    unwatchClient(this.client);
+    this.resolve = this.reject = null;
+    if (error === CLIENT_GONE || isRouteFailureError(error)) return;
+    if (isRefusal(error)) {
+      if (this.onReject === undefined) return send(this.res, refusalAnswer(error, this.breaker));
+      try {
+        const answered = this.onReject(error, this.req, this.res, this.next);
+        if (answered !== undefined) answered.then(undefined, this.next);
+      } catch (thrown) {
+        this.next(thrown);
+      }
+      return;
+    }
+    if (isCallTimeoutError(error)) return send(this.res, timeoutAnswer(error));
+    this.next(error);
+  }
+}
+
+/**
+ * Has `exchange` judge the response's status just before its headers go out, by putting a hook
+ * in place of `res.writeHead` for this one response. The hook takes itself away before writing:
+ * it deletes itself (taking back the last property added, V8 returns the response to the shape
+ * Node and Express expect; a response left with an extra own property costs every later access
+ * on it), or puts back a `writeHead` another middleware had put there before.
+ */
+function onHeaders(res: ServerResponse, exchange: Exchange): void {
+  const own = Object.prototype.hasOwnProperty.call(res, 'writeHead');
+  const original = res.writeHead as (this: ServerResponse, ...args: unknown[]) => ServerResponse;
+  const hook = function (this: ServerResponse, statusCode: unknown): ServerResponse {
+    if (this.writeHead === (hook as unknown)) {
+      if (own) this.writeHead = original as ServerResponse['writeHead'];
+      else delete (this as { writeHead?: unknown }).writeHead;
+    }
+    exchange.judge(typeof statusCode === 'number' ? statusCode : this.statusCode);
+    // eslint-disable-next-line prefer-rest-params -- passes writeHead's overloads on as they came
+    return original.apply(this, arguments as unknown as unknown[]);
   };
-  res.writeHead = patched as unknown as ServerResponse['writeHead'];
+  res.writeHead = hook as ServerResponse['writeHead'];
 }
 
 function send(res: ServerResponse, answer: PlainAnswer): void {

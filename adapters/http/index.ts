@@ -36,3 +36,5 @@ export {
 export { RouteFailureError, isRouteFailureError, CLIENT_GONE } from './route-failure-error.js';
 export { httpErrorStatus } from './http-error-status.js';
 export { pathOf } from './path-of.js';
+export { ClientSignal } from './client-signal.js';
+export { watchClient, unwatchClient } from './client-watch.js';

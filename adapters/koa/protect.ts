@@ -4,6 +4,9 @@ import { isFailureResponse } from '../../lib/classify/http-status.js';
 import { isCallTimeoutError } from '../../lib/errors/call-timeout-error.js';
 import {
   CLIENT_GONE,
+  ClientSignal,
+  unwatchClient,
+  watchClient,
   httpErrorStatus,
   isRefusal,
   isRouteFailureError,
@@ -22,7 +25,7 @@ export type KoaRejectHandler = (error: Refusal, ctx: Context) => void | Promise<
 /** Options of Koa's {@link protect}: the breaker's options, `registry` and `onReject`. */
 export type KoaProtectOptions = ProtectOptions<KoaRejectHandler>;
 
-/** Nothing was thrown downstream. */
+/** Nothing was thrown. */
 const NONE: unique symbol = Symbol('none');
 
 /**
@@ -49,32 +52,32 @@ export function protect(nameOrBreaker: string | Breaker, options?: KoaProtectOpt
   );
 
   return async function breakwaterProtect(ctx: Context, next: Next): Promise<void> {
-    const client = new AbortController();
-    let pending = true;
+    const client = new ClientSignal();
     let answer: unknown = NONE;
-    const onClose = (): void => {
-      if (pending) client.abort(CLIENT_GONE);
-    };
     const run = async (): Promise<void> => {
+      let thrown: unknown = NONE;
       try {
         await next();
       } catch (error) {
-        pending = false;
-        const status = httpErrorStatus(error);
-        if (status === undefined) throw error;
-        if (isFailureResponse(status)) throw new RouteFailureError(status, error);
-        answer = error;
+        thrown = error;
+      } finally {
+        // The route has answered: from now on a client leaving changes nothing.
+        unwatchClient(client);
+      }
+      if (thrown !== NONE) {
+        const status = httpErrorStatus(thrown);
+        if (status === undefined) throw thrown;
+        if (isFailureResponse(status)) throw new RouteFailureError(status, thrown);
+        answer = thrown;
         return;
       }
-      pending = false;
       const status = ctx.res.headersSent ? ctx.res.statusCode : ctx.status;
       if (isFailureResponse(status)) throw new RouteFailureError(status);
     };
-    ctx.res.once('close', onClose);
+    watchClient(ctx.res, client);
     try {
       await breaker.execute(run, client.signal);
     } catch (error) {
-      pending = false;
       if (error === CLIENT_GONE) return;
       if (isRouteFailureError(error)) {
         if (error.cause !== undefined) throw error.cause;
@@ -87,7 +90,7 @@ export function protect(nameOrBreaker: string | Breaker, options?: KoaProtectOpt
       if (isCallTimeoutError(error)) return send(ctx, timeoutAnswer(error));
       throw error;
     } finally {
-      ctx.res.off('close', onClose);
+      unwatchClient(client);
     }
     if (answer !== NONE) throw answer;
   };
