@@ -9,11 +9,12 @@ import { BreakerStats } from '../stats/breaker-stats.js';
 import { TimeSampler } from '../stats/time-sampler.js';
 import type { StateStore } from '../store/state-store.js';
 import { buildSnapshot } from './build-snapshot.js';
-import { Circuit } from './circuit.js';
+import { announce } from './announce.js';
+import { Circuit, type MoveWatcher } from './circuit.js';
 import { GuardedCall, InFlightCalls, type CallOwner } from './guarded-call.js';
 import type { BreakerOptions, Clock, ResolvedOptions } from './options.js';
 import type { BreakerSnapshot } from './snapshot.js';
-import type { CircuitStateName } from './state.js';
+import type { CircuitState, CircuitStateName } from './state.js';
 import { validateOptions } from './validate-options.js';
 
 /** The function a breaker guards. It receives a signal that aborts on timeout, caller abort and shutdown. */
@@ -39,7 +40,7 @@ const UNTIMED = Number.NaN;
  * const breaker = new Breaker({ name: 'openai', failureThreshold: 3, timeout: 10_000 });
  * const answer = await breaker.execute((signal) => client.chat.completions.create(body, { signal }));
  */
-export class Breaker implements CallOwner {
+export class Breaker implements CallOwner, MoveWatcher {
   readonly name: string;
   readonly options: ResolvedOptions;
   /** Counters since the breaker was made or last reset. */
@@ -50,7 +51,9 @@ export class Breaker implements CallOwner {
   private readonly clock: Clock;
   private readonly timeout: number | false;
   private readonly slowMs: number;
-  private readonly events: Emitter<BreakerEvents>;
+  /** The breaker's own emitter, made on the first subscription; until then events go to the registry's. */
+  private ownEvents: Emitter<BreakerEvents> | null = null;
+  private readonly registryEvents: Emitter<BreakerEvents> | null;
   private readonly sampler: TimeSampler;
   private calls: InFlightCalls | null = null;
   private drained: (() => void)[] | null = null;
@@ -66,10 +69,10 @@ export class Breaker implements CallOwner {
     this.clock = o.clock;
     this.timeout = o.timeout;
     this.slowMs = o.slowCallDurationThreshold ?? Number.POSITIVE_INFINITY;
-    this.events = new Emitter(context.events ?? null);
+    this.registryEvents = context.events ?? null;
     this.sampler = new TimeSampler(this.clock);
     this.lastRead = this.clock.now();
-    this.circuit = new Circuit(this.name, o, this.events, context.origin ?? 'local', this.lastRead);
+    this.circuit = new Circuit(this.name, o, this, context.origin ?? 'local', this.lastRead);
     if (context.store !== undefined) this.circuit.attach(context.store);
   }
 
@@ -135,6 +138,29 @@ export class Breaker implements CallOwner {
     return call.promise;
   }
 
+  /**
+   * As {@link execute}, but a refusal is returned rather than thrown: `fn`'s promise when the call
+   * is admitted, the {@link CircuitOpenError} or {@link CapacityExceededError} when it is not. A
+   * failover chain learns of a refusal this way without the cost of a rejection.
+   */
+  attempt<T>(
+    fn: Guarded<T>,
+    signal?: AbortSignal,
+  ): Promise<T> | CircuitOpenError | CapacityExceededError {
+    const kind = this.circuit.current.kind;
+    if (kind === 'open' || kind === 'isolated') {
+      const refusal = this.circuit.refusal(this.clock.now());
+      if (refusal !== null) {
+        this.stats.totalRequests++;
+        return this.countRefusal(refusal);
+      }
+    } else if (kind !== 'half_open' && this.inFlight >= this.options.capacity) {
+      this.stats.totalRequests++;
+      return this.countRefusal(CapacityExceededError.refusal(this.name, this.options.capacity));
+    }
+    return this.execute(fn, signal);
+  }
+
   /** Closes the breaker and clears its counters, windows and backoff. */
   reset(): void {
     this.stats.clear();
@@ -153,7 +179,7 @@ export class Breaker implements CallOwner {
 
   /** Subscribes to one of the breaker's {@link BreakerEvents}. */
   on<K extends keyof BreakerEvents>(event: K, listener: Listener<BreakerEvents, K>): Disposable {
-    return this.events.on(event, listener);
+    return (this.ownEvents ??= new Emitter(this.registryEvents)).on(event, listener);
   }
 
   /** The breaker as JSON, for admin routes, dashboards and logs. */
@@ -181,7 +207,8 @@ export class Breaker implements CallOwner {
   /** Notes that a fallback answered for a call this breaker could not serve. */
   recordFallback(error: unknown): void {
     this.stats.fallbacks++;
-    if (this.events.active) this.events.emit('fallback', { breaker: this.name, error });
+    const events = this.events();
+    if (events !== null && events.active) events.emit('fallback', { breaker: this.name, error });
   }
 
   /** Resolves once no call is in flight. */
@@ -196,6 +223,12 @@ export class Breaker implements CallOwner {
   ): void {
     this.calls?.cancelAll(reason);
     this.circuit.detach();
+  }
+
+  /** @internal The circuit moved: tell the listeners. */
+  circuitMoved(from: CircuitStateName, next: CircuitState, remote: boolean): void {
+    const events = this.events();
+    if (events !== null && events.active) announce(events, this.name, from, next, remote);
   }
 
   /** @internal */
@@ -225,8 +258,10 @@ export class Breaker implements CallOwner {
     this.circuit.window.record(now, false, slow);
     this.settled();
     if (this.isCurrent(epoch)) this.circuit.onSuccess(now, duration);
-    if (this.events.active)
-      this.events.emit('success', { breaker: this.name, durationMs: duration });
+    const events = this.events();
+    if (events !== null && events.active) {
+      events.emit('success', { breaker: this.name, durationMs: duration });
+    }
   }
 
   /**
@@ -263,9 +298,10 @@ export class Breaker implements CallOwner {
       circuit.window.record(now, true, slow);
       if (current) circuit.onFailure(now, duration, verdict.retryAfterMs);
     }
-    if (this.events.active) {
+    const events = this.events();
+    if (events !== null && events.active) {
       const payload = { breaker: this.name, durationMs: duration, error, counted: verdict.failure };
-      this.events.emit(timedOut ? 'timeout' : 'failure', payload);
+      events.emit(timedOut ? 'timeout' : 'failure', payload);
     }
   }
 
@@ -316,12 +352,11 @@ export class Breaker implements CallOwner {
   private timesEveryCall(): boolean {
     if (this.seenRevision !== Emitter.revision) {
       this.seenRevision = Emitter.revision;
-      const events = this.events;
+      const events = this.events();
       this.timesAll =
         this.slowMs !== Number.POSITIVE_INFINITY ||
-        events.has('success') ||
-        events.has('failure') ||
-        events.has('timeout');
+        (events !== null &&
+          (events.has('success') || events.has('failure') || events.has('timeout')));
     }
     return this.timesAll;
   }
@@ -334,9 +369,19 @@ export class Breaker implements CallOwner {
   }
 
   private refuse(error: CircuitOpenError | CapacityExceededError): Promise<never> {
+    return Promise.reject(this.countRefusal(error));
+  }
+
+  private countRefusal<E extends CircuitOpenError | CapacityExceededError>(error: E): E {
     this.stats.rejectedRequests++;
-    if (this.events.active) this.events.emit('reject', { breaker: this.name, error });
-    return Promise.reject(error);
+    const events = this.events();
+    if (events !== null && events.active) events.emit('reject', { breaker: this.name, error });
+    return error;
+  }
+
+  /** Where this breaker's events go: its own emitter (which forwards to the registry's), or the registry's. */
+  private events(): Emitter<BreakerEvents> | null {
+    return this.ownEvents ?? this.registryEvents;
   }
 
   private settled(): void {

@@ -1,6 +1,4 @@
 import { CircuitOpenError } from '../errors/circuit-open-error.js';
-import type { BreakerEvents } from '../events/breaker-events.js';
-import type { Emitter } from '../events/emitter.js';
 import { openDuration } from '../policies/backoff.js';
 import { ConsecutiveFailures } from '../policies/consecutive-failures.js';
 import { FailureRate } from '../policies/failure-rate.js';
@@ -11,6 +9,11 @@ import type { SharedState, StateStore, StoreAttachment } from '../store/state-st
 import type { ResolvedOptions } from './options.js';
 import { fromShared, toShared } from './shared-state.js';
 import type { CircuitState, CircuitStateName, OpenReason } from './state.js';
+
+/** Whoever announces a circuit's moves: the breaker. */
+export interface MoveWatcher {
+  circuitMoved(from: CircuitStateName, next: CircuitState, remote: boolean): void;
+}
 
 /**
  * A breaker's state machine: which state it is in, who may pass, and what moves it. It knows
@@ -43,7 +46,8 @@ export class Circuit {
   constructor(
     private readonly name: string,
     private readonly options: ResolvedOptions,
-    private readonly events: Emitter<BreakerEvents>,
+    /** Told of every move, to announce it. */
+    private readonly watcher: MoveWatcher,
     private readonly origin: string,
     now: number,
   ) {
@@ -90,18 +94,31 @@ export class Circuit {
     }
   }
 
+  /**
+   * The refusal of an open or held-open circuit at `now`, taking nothing; `null` in the states
+   * that may admit (closed, disabled, half-open).
+   */
+  refusal(now: number): CircuitOpenError | null {
+    this.refresh(now);
+    const state = this.current;
+    if (state.kind === 'open')
+      return CircuitOpenError.refusal(this.name, state.until - now, 'open');
+    if (state.kind === 'isolated')
+      return CircuitOpenError.refusal(this.name, undefined, 'isolated');
+    return null;
+  }
+
   /** Admission in every state but closed: `null` admits (as a trial, when half-open). */
   admit(now: number): CircuitOpenError | null {
-    this.refresh(now);
+    const refusal = this.refusal(now);
+    if (refusal !== null) return refusal;
     const state = this.current;
     switch (state.kind) {
       case 'closed':
       case 'disabled':
-        return null;
       case 'open':
-        return CircuitOpenError.refusal(this.name, state.until - now, 'open');
       case 'isolated':
-        return CircuitOpenError.refusal(this.name, undefined, 'isolated');
+        return null;
       case 'half_open': {
         const max = this.options.halfOpenMaxCalls;
         if (
@@ -179,7 +196,7 @@ export class Circuit {
     const remote = remoteVersion !== undefined;
     this.version = remote ? remoteVersion : this.version + 1;
     if (!remote) this.attachment?.publish(toShared(next, this.version, this.origin));
-    if (this.events.active) this.announce(from, next, now, remote);
+    this.watcher.circuitMoved(from, next, remote);
   }
 
   /** Adopts a newer state another replica shared. */
@@ -190,27 +207,5 @@ export class Circuit {
     )
       return;
     this.moveTo(fromShared(shared), shared.version);
-  }
-
-  private announce(from: CircuitStateName, next: CircuitState, at: number, remote: boolean): void {
-    const breaker = this.name;
-    const reason = next.kind === 'open' ? next.reason : null;
-    this.events.emit('stateChange', { breaker, from, to: next.kind, reason, at, remote });
-    switch (next.kind) {
-      case 'open':
-        return this.events.emit('open', {
-          breaker,
-          reason: next.reason,
-          retryAfterMs: next.until - at,
-        });
-      case 'half_open':
-        return this.events.emit('halfOpen', { breaker });
-      case 'closed':
-        return this.events.emit('close', { breaker });
-      case 'isolated':
-        return this.events.emit('isolate', { breaker });
-      case 'disabled':
-        return this.events.emit('disable', { breaker });
-    }
   }
 }

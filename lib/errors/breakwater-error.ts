@@ -64,5 +64,7 @@ export function lightError<E extends Error>(
   ctor: abstract new (...args: never[]) => E,
   fields: Partial<Record<keyof E, unknown>>,
 ): E {
-  return Object.assign(Object.create(ctor.prototype) as E, fields);
+  const error = Object.create(ctor.prototype) as Record<string, unknown>;
+  for (const key in fields) error[key] = fields[key as keyof E];
+  return error as unknown as E;
 }

@@ -1,6 +1,7 @@
 import type { Breaker } from '../breaker/breaker.js';
 import { systemClock } from '../breaker/options.js';
 import { defaultClassify } from '../classify/default-classifier.js';
+import type { Verdict } from '../classify/verdict.js';
 import {
   AllProvidersFailedError,
   type ProviderFailure,
@@ -44,6 +45,8 @@ export async function runChain(
     let start = 0;
     let waited = false;
     let value: unknown;
+    let error: unknown = NO_ERROR;
+    let refused: unknown = NO_ERROR;
     try {
       if (guard === null) {
         start = systemClock.now();
@@ -56,14 +59,26 @@ export async function runChain(
         breaker = (guard.registry ?? registry).get(guard.breaker, guard.options);
         if (record !== undefined) start = breaker.options.clock.now();
         const previous = lastError;
-        value = await breaker.execute(
+        // A refusal comes back as a value, not a rejection: no throw on the fallback path.
+        const attempt = breaker.attempt(
           level.wantsSignal(args)
             ? (signal: AbortSignal) => level.run(self, args, previous, signal)
             : () => level.run(self, args, previous, undefined),
         );
+        if (attempt instanceof Promise) value = await attempt;
+        else error = refused = attempt;
       }
-    } catch (error) {
-      const verdict = breaker === null ? defaultClassify(error) : breaker.verdictOf(error);
+    } catch (thrown) {
+      error = thrown;
+    }
+    if (error !== NO_ERROR) {
+      // The breaker's own refusal always fails over; anything else is judged.
+      const verdict =
+        error === refused
+          ? REFUSED
+          : breaker === null
+            ? defaultClassify(error)
+            : breaker.verdictOf(error);
       if (breaker === null || record !== undefined) {
         const now = breaker === null ? systemClock.now() : breaker.options.clock.now();
         if (breaker === null)
@@ -104,6 +119,11 @@ export async function runChain(
   if (levels.length === 1) throw lastError;
   throw new AllProvidersFailedError(causes ?? []);
 }
+
+const REFUSED: Verdict = Object.freeze({ failure: false, failover: true });
+
+/** Marks "no error" where any value, `undefined` included, may be thrown. */
+const NO_ERROR: unique symbol = Symbol('no error');
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (
