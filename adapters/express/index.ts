@@ -4,4 +4,11 @@
 export { protect, type ExpressProtectOptions, type ExpressRejectHandler } from './protect.js';
 export { adminRouter, type ExpressAdminOptions, type ExpressAdminRouter } from './admin-router.js';
 export { RouteFailureError, isRouteFailureError } from '../http/index.js';
-export type { AdminAccess, Authorize, MetricsSource, Refusal } from '../http/index.js';
+export type {
+  AdminAccess,
+  Authorize,
+  DashboardButton,
+  DashboardPanel,
+  MetricsSource,
+  Refusal,
+} from '../http/index.js';

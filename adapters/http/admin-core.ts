@@ -189,7 +189,7 @@ export class AdminCore<Req> {
         'x-frame-options': 'DENY',
         'referrer-policy': 'no-referrer',
       },
-      body: dashboardPage({ nonce, mutations: this.auth.mode }),
+      body: dashboardPage({ nonce, mutations: this.auth.mode, panels: this.options.panels }),
     };
   }
 

@@ -31,6 +31,23 @@ export interface MetricsSource {
   metrics(): Promise<string> | string;
 }
 
+/** A button of a dashboard panel: the same-origin request it sends, with the viewer's token. */
+export interface DashboardButton {
+  readonly label: string;
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** A path on the app's own origin, such as `/_control/faults/openai`. */
+  readonly url: string;
+  /** Sent as JSON. */
+  readonly body?: unknown;
+}
+
+/** A panel of buttons the dashboard shows below the breaker cards to authorised viewers. */
+export interface DashboardPanel {
+  readonly title: string;
+  readonly description?: string;
+  readonly buttons: readonly DashboardButton[];
+}
+
 /** Options of `adminRouter()`, the same under Express and Koa. */
 export interface AdminOptions<Req> {
   /**
@@ -49,6 +66,12 @@ export interface AdminOptions<Req> {
    * `breakwater/prometheus` (needs the optional peer `prom-client`).
    */
   metrics?: MetricsSource | false;
+  /**
+   * Extra panels of buttons for the dashboard (a demo's fault switches, say), shown to viewers
+   * who may mutate. Each button sends its request to the app's own origin with the viewer's
+   * bearer token, and shows the answer's `message`.
+   */
+  panels?: readonly DashboardPanel[];
   /** How often `GET /events` sends every breaker's snapshot, in ms. Default 1 000. */
   eventsInterval?: number;
   /** Largest request body the POST routes accept, in bytes; larger answers 413. Default 16 384. */
@@ -65,6 +88,7 @@ export interface ResolvedAdminOptions<Req> {
   readonly token: string | undefined;
   readonly authorize: Authorize<Req> | undefined;
   readonly metrics: MetricsSource | false | undefined;
+  readonly panels: readonly DashboardPanel[];
   readonly eventsInterval: number;
   readonly bodyLimit: number;
   readonly onError: (error: unknown) => void;
@@ -74,6 +98,7 @@ const ADMIN_OPTION_NAMES = [
   'token',
   'authorize',
   'metrics',
+  'panels',
   'eventsInterval',
   'bodyLimit',
   'onError',
@@ -112,6 +137,7 @@ export function validateAdminOptions<Req>(
       `${where}: metrics must be false or have contentType and metrics() (a prom-client Registry), got ${show(o.metrics)}`,
     );
   }
+  const panels = checkPanels(o.panels, where);
   const eventsInterval = o.eventsInterval ?? 1_000;
   if (
     typeof eventsInterval !== 'number' ||
@@ -135,6 +161,7 @@ export function validateAdminOptions<Req>(
     token: o.token,
     authorize: o.authorize,
     metrics: o.metrics,
+    panels,
     eventsInterval,
     bodyLimit,
     onError: o.onError ?? ((error) => console.error('breakwater admin router:', error)),
@@ -148,4 +175,49 @@ function isMetricsSource(value: unknown): value is MetricsSource {
     typeof (value as MetricsSource).contentType === 'string' &&
     typeof (value as MetricsSource).metrics === 'function'
   );
+}
+
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+
+function checkPanels(panels: unknown, where: string): readonly DashboardPanel[] {
+  if (panels === undefined) return [];
+  if (!Array.isArray(panels))
+    throw new TypeError(`${where}: panels must be an array, got ${show(panels)}`);
+  panels.forEach((panel: Partial<DashboardPanel>, i) => {
+    const at = `${where}: panels[${i}]`;
+    if (
+      typeof panel !== 'object' ||
+      panel === null ||
+      typeof panel.title !== 'string' ||
+      panel.title === ''
+    ) {
+      throw new TypeError(`${at} must have a non-empty title, got ${show(panel)}`);
+    }
+    if (panel.description !== undefined && typeof panel.description !== 'string') {
+      throw new TypeError(`${at}.description must be a string, got ${show(panel.description)}`);
+    }
+    if (!Array.isArray(panel.buttons))
+      throw new TypeError(`${at}.buttons must be an array, got ${show(panel.buttons)}`);
+    panel.buttons.forEach((button: Partial<DashboardButton>, j) => {
+      const b = `${at}.buttons[${j}]`;
+      if (typeof button?.label !== 'string' || button.label === '') {
+        throw new TypeError(`${b}.label must be a non-empty string, got ${show(button?.label)}`);
+      }
+      if (!METHODS.includes(button.method as string)) {
+        throw new TypeError(
+          `${b}.method must be one of ${METHODS.join(', ')}, got ${show(button.method)}`,
+        );
+      }
+      if (
+        typeof button.url !== 'string' ||
+        !button.url.startsWith('/') ||
+        button.url.startsWith('//')
+      ) {
+        throw new TypeError(
+          `${b}.url must be a path on the app's own origin (starting with one "/"), got ${show(button.url)}`,
+        );
+      }
+    });
+  });
+  return JSON.parse(JSON.stringify(panels)) as DashboardPanel[];
 }

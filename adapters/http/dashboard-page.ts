@@ -1,9 +1,13 @@
+import type { DashboardPanel } from './admin-options.js';
+
 /** What the dashboard page needs to know about the router that serves it. */
 export interface DashboardSettings {
   /** A fresh nonce for this answer's Content-Security-Policy. */
   readonly nonce: string;
   /** How mutations are offered: a token field, through `authorize`, or not at all. */
   readonly mutations: 'token' | 'authorize' | 'none';
+  /** Extra panels of buttons, shown to authorised viewers below the cards. */
+  readonly panels?: readonly DashboardPanel[];
 }
 
 /**
@@ -15,7 +19,10 @@ export interface DashboardSettings {
  * a proxy too. Breaker names are written with `textContent`, never parsed as HTML.
  */
 export function dashboardPage(settings: DashboardSettings): string {
-  const config = JSON.stringify({ mutations: settings.mutations }).replace(/</g, '\\u003c');
+  const config = JSON.stringify({
+    mutations: settings.mutations,
+    panels: settings.panels ?? [],
+  }).replace(/</g, '\\u003c');
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -40,6 +47,7 @@ export function dashboardPage(settings: DashboardSettings): string {
 <p id="notice" role="status"></p>
 <main id="cards" aria-live="polite"></main>
 <p id="empty" hidden>No breakers yet: they appear here as soon as the app makes one.</p>
+<section id="panels" hidden></section>
 <footer><span id="link" data-link="connecting">connecting…</span> <span id="updated"></span></footer>
 <script type="application/json" id="config">${config}</script>
 <script nonce="${settings.nonce}">${SCRIPT}</script>
@@ -77,6 +85,10 @@ dl { display:grid; grid-template-columns:1fr 1fr; gap:6px 12px; margin:8px 0; }
 dt { color:var(--muted); font-size:11px; text-transform:uppercase; } dd { margin:0; font-size:18px; font-variant-numeric:tabular-nums; }
 .countdown { min-height:1.4em; color:var(--muted); font-variant-numeric:tabular-nums; }
 .actions { display:flex; gap:8px; margin-top:8px; }
+.panels { display:grid; grid-template-columns:repeat(auto-fill, minmax(320px, 1fr)); gap:14px; padding:0 20px 14px; }
+.panel { background:var(--card); border:1px solid var(--line); border-radius:8px; padding:12px 14px; }
+.panel h2 { font-size:15px; margin:0 0 4px; } .panel p { margin:0 0 8px; color:var(--muted); }
+.panel .actions { flex-wrap:wrap; }
 footer { padding:8px 20px 20px; color:var(--muted); font-size:12px; }
 #link[data-link="live"]::before { content:"● "; color:var(--closed); } #link[data-link="down"]::before { content:"● "; color:var(--open); }
 `;
@@ -188,7 +200,45 @@ const SCRIPT = `
     $('empty').hidden = states.length > 0;
   }
 
+  function makePanels() {
+    var section = $('panels');
+    section.className = 'panels';
+    (config.panels || []).forEach(function (panel) {
+      var box = el('article', 'panel');
+      box.appendChild(el('h2', '', panel.title));
+      if (panel.description) box.appendChild(el('p', '', panel.description));
+      var row = el('div', 'actions');
+      panel.buttons.forEach(function (button) {
+        var node = el('button', 'action', button.label);
+        node.type = 'button';
+        node.addEventListener('click', function () { press(button, node); });
+        row.appendChild(node);
+      });
+      box.appendChild(row);
+      section.appendChild(box);
+    });
+  }
+
+  function press(button, node) {
+    var headers = {};
+    if (button.body !== undefined) headers['content-type'] = 'application/json';
+    if (token !== '') headers.authorization = 'Bearer ' + token;
+    node.disabled = true;
+    fetch(button.url, { method: button.method, headers: headers, body: button.body === undefined ? undefined : JSON.stringify(button.body), credentials: 'same-origin' })
+      .then(function (res) {
+        return res.text().then(function (text) {
+          var message = '';
+          try { message = JSON.parse(text).message || ''; } catch (e) { message = ''; }
+          if (!res.ok) throw new Error(button.label + ': ' + (message || res.status + ' ' + res.statusText));
+          notice(button.label + (message ? ': ' + message : ': done'), true);
+        });
+      })
+      .catch(function (error) { notice(error.message); })
+      .then(function () { node.disabled = false; });
+  }
+
   function refreshAuth() {
+    $('panels').hidden = !authorised() || (config.panels || []).length === 0;
     $('auth').hidden = config.mutations !== 'token';
     $('forget-token').hidden = token === '';
     $('save-token').hidden = token !== '';
@@ -249,6 +299,7 @@ const SCRIPT = `
     health();
   });
   setInterval(function () { cards.forEach(tick); }, 250);
+  makePanels();
   refreshAuth();
 })();
 `;

@@ -14,6 +14,8 @@ export {
   type AdminOptions,
   type AdminAccess,
   type AdminRouteName,
+  type DashboardButton,
+  type DashboardPanel,
   type Authorize,
   type MetricsSource,
   type ResolvedAdminOptions,

@@ -492,6 +492,36 @@ describe('adminRouter under both frameworks', () => {
         'the first argument must be a BreakerRegistry',
       );
     }
+    const button = { label: 'Go', method: 'POST' as const, url: '/go' };
+    expect(() => expressAdmin(registry, { panels: {} as never })).to.throw(
+      TypeError,
+      'panels must be an array, got {}',
+    );
+    expect(() => koaAdmin(registry, { panels: [{ title: '', buttons: [] }] })).to.throw(
+      TypeError,
+      'panels[0] must have a non-empty title',
+    );
+    expect(() =>
+      koaAdmin(registry, {
+        panels: [{ title: 'T', buttons: [{ ...button, method: 'HEAD' as never }] }],
+      }),
+    ).to.throw(
+      TypeError,
+      'panels[0].buttons[0].method must be one of GET, POST, PUT, PATCH, DELETE, got "HEAD"',
+    );
+    expect(() =>
+      expressAdmin(registry, {
+        panels: [{ title: 'T', buttons: [{ ...button, url: '//evil.example/x' }] }],
+      }),
+    ).to.throw(
+      TypeError,
+      'panels[0].buttons[0].url must be a path on the app\'s own origin (starting with one "/"), got "//evil.example/x"',
+    );
+    expect(() =>
+      expressAdmin(registry, {
+        panels: [{ title: 'T', buttons: [{ ...button, url: 'https://evil.example/x' }] }],
+      }),
+    ).to.throw(TypeError, "must be a path on the app's own origin");
     expect(() => expressAdmin(registry, { prefix: '/admin' } as never)).to.throw(
       TypeError,
       'unknown option "prefix"',

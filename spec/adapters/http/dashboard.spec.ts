@@ -68,7 +68,25 @@ for (const framework of FRAMEWORKS) {
       }
       registry = new BreakerRegistry({ defaults: { timeout: false } });
       app = buildApp(framework, registry, {
-        admin: { token: TOKEN, eventsInterval: 400, metrics: false },
+        admin: {
+          token: TOKEN,
+          eventsInterval: 400,
+          metrics: false,
+          panels: [
+            {
+              title: 'Fake OpenAI',
+              description: 'What the fake provider does next.',
+              buttons: [
+                {
+                  label: '503 outage',
+                  method: 'POST',
+                  url: '/panel-action',
+                  body: { status: 503 },
+                },
+              ],
+            },
+          ],
+        },
       });
       base = await listen(app.server);
       profile = await mkdtemp(join(tmpdir(), 'breakwater-chromium-'));
@@ -115,6 +133,7 @@ for (const framework of FRAMEWORKS) {
         await page.isVisible(`${card('openai')} [data-action="reset"]`),
         'no buttons before a token',
       ).to.equal(false);
+      expect(await page.isVisible('#panels'), 'no panels before a token').to.equal(false);
 
       await serve(anthropic, clock, 40, 140);
       await page.waitForFunction(
@@ -167,6 +186,15 @@ for (const framework of FRAMEWORKS) {
       await page.click(`${card('openai')} [data-action="reset"]`);
       await page.waitForSelector(card('openai', 'closed'), { timeout: 2_000 });
       expect(openai.state).to.equal('closed');
+
+      expect(await page.isVisible('#panels')).to.equal(true);
+      await page.click('#panels button');
+      await page.waitForFunction(
+        () => document.getElementById('notice')?.textContent === '503 outage: fault switched',
+        undefined,
+        { timeout: 5_000 },
+      );
+      expect(app.panelCalls).to.deep.equal([`Bearer ${TOKEN}`]);
 
       await page.click(`${card('anthropic')} [data-action="open"]`);
       await page.waitForSelector(card('anthropic', 'isolated'), { timeout: 2_000 });

@@ -40,6 +40,8 @@ export interface TestApp {
   readonly admin: { close(): Promise<void>; readonly eventStreams: number } | undefined;
   /** How many times the guarded route's handler ran. */
   readonly handled: () => number;
+  /** The Authorization headers `POST /panel-action` (a dashboard panel's target) received. */
+  readonly panelCalls: (string | undefined)[];
 }
 
 /** Builds the app under `framework`; the server is not listening (supertest starts it). */
@@ -100,7 +102,12 @@ function expressApp(registry: BreakerRegistry, options: AppOptions): TestApp {
   app.get('/app-route', (_req, res) => {
     res.json({ app: true });
   });
-  return { server: createServer(app), admin, handled: () => handled };
+  const panelCalls: (string | undefined)[] = [];
+  app.post('/panel-action', (req, res) => {
+    panelCalls.push(req.get('authorization'));
+    res.json({ message: 'fault switched' });
+  });
+  return { server: createServer(app), admin, handled: () => handled, panelCalls };
 }
 
 function koaApp(registry: BreakerRegistry, options: AppOptions): TestApp {
@@ -143,8 +150,13 @@ function koaApp(registry: BreakerRegistry, options: AppOptions): TestApp {
   router.get('/app-route', (ctx) => {
     ctx.body = { app: true };
   });
+  const panelCalls: (string | undefined)[] = [];
+  router.post('/panel-action', (ctx) => {
+    panelCalls.push(ctx.get('authorization') || undefined);
+    ctx.body = { message: 'fault switched' };
+  });
   app.use(router.routes());
-  return { server: createServer(app.callback()), admin, handled: () => handled };
+  return { server: createServer(app.callback()), admin, handled: () => handled, panelCalls };
 }
 
 /** The registry goes with a breaker name only: a given Breaker takes no breaker options. */
