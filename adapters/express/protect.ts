@@ -79,6 +79,8 @@ class Exchange {
    * breaker hold it, and holding the whole exchange there measurably slows every request.
    */
   readonly client = new ClientSignal();
+  /** The route was let run: it owns the response from then on. */
+  private started = false;
   private resolve: (() => void) | null = null;
   private reject: ((error: unknown) => void) | null = null;
 
@@ -93,6 +95,7 @@ class Exchange {
   /** The guarded call: hooks the headers, then lets the route run. */
   run(): Promise<void> {
     return new Promise<void>((resolve, reject) => {
+      this.started = true;
       this.resolve = resolve;
       this.reject = reject;
       onHeaders(this.res, this);
@@ -131,6 +134,8 @@ class Exchange {
       return;
     }
     if (isCallTimeoutError(error)) return send(this.res, timeoutAnswer(error));
+    // The breaker let go of a running route (shut down): the route still answers by itself.
+    if (this.started) return;
     this.next(error);
   }
 }

@@ -54,10 +54,11 @@ export function protect(nameOrBreaker: string | Breaker, options?: KoaProtectOpt
   return async function breakwaterProtect(ctx: Context, next: Next): Promise<void> {
     const client = new ClientSignal();
     let answer: unknown = NONE;
+    let downstream: Promise<void> | null = null;
     const run = async (): Promise<void> => {
       let thrown: unknown = NONE;
       try {
-        await next();
+        await (downstream = next());
       } catch (error) {
         thrown = error;
       } finally {
@@ -88,7 +89,9 @@ export function protect(nameOrBreaker: string | Breaker, options?: KoaProtectOpt
         return await onReject(error, ctx);
       }
       if (isCallTimeoutError(error)) return send(ctx, timeoutAnswer(error));
-      throw error;
+      if (downstream === null) throw error;
+      // The breaker let go of a running route (shut down): let the route finish and answer.
+      await downstream;
     } finally {
       unwatchClient(client);
     }

@@ -19,7 +19,8 @@ export type RouteBehaviour =
   | { kind: 'status'; status: number }
   | { kind: 'throw'; error: unknown }
   | { kind: 'hang'; entered: () => void; closed?: () => void }
-  | { kind: 'stream'; entered: () => void };
+  | { kind: 'stream'; entered: () => void }
+  | { kind: 'held'; entered: () => void; release: Promise<void> };
 
 export interface AppOptions {
   /** Options of adminRouter(); Koa gets `prefix` added. */
@@ -91,6 +92,11 @@ function expressApp(registry: BreakerRegistry, options: AppOptions): TestApp {
           if (behaviour.closed !== undefined) res.once('close', behaviour.closed);
           behaviour.entered();
           return;
+        case 'held':
+          behaviour.entered();
+          await behaviour.release;
+          res.json({ released: true });
+          return;
         case 'stream':
           res.writeHead(200, { 'content-type': 'text/plain' });
           res.write('first chunk\n');
@@ -137,6 +143,11 @@ function koaApp(registry: BreakerRegistry, options: AppOptions): TestApp {
           if (behaviour.closed !== undefined) ctx.res.once('close', behaviour.closed);
           behaviour.entered();
           await new Promise<never>(() => undefined);
+          return;
+        case 'held':
+          behaviour.entered();
+          await behaviour.release;
+          ctx.body = { released: true };
           return;
         case 'stream':
           ctx.respond = false;

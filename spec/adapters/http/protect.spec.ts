@@ -228,6 +228,26 @@ for (const framework of FRAMEWORKS) {
       await stop(app.server);
     });
 
+    it('lets a running route finish and answer when the registry shuts down', async () => {
+      let entered!: () => void;
+      let release!: () => void;
+      const inRoute = new Promise<void>((resolve) => (entered = resolve));
+      behaviour = () => ({
+        kind: 'held',
+        entered,
+        release: new Promise<void>((resolve) => (release = resolve)),
+      });
+      const app = guardedApp({ timeout: false });
+      const url = await listen(app.server);
+      const answer = fetch(`${url}/guarded`).then(async (res) => [res.status, await res.json()]);
+      await inRoute;
+      await registry.close(0);
+      expect(registry.get('route').snapshot().cancelled).to.equal(1);
+      release();
+      expect(await answer).to.deep.equal([200, { released: true }]);
+      await stop(app.server);
+    });
+
     it('guards a given Breaker', async () => {
       const breaker = new Breaker({ name: 'own', failureThreshold: 1, clock });
       const app = guardedApp({}, breaker);
