@@ -4,7 +4,7 @@ import { adminRouter, type KoaAdminRouter } from '../../adapters/koa/index.js';
 import type { HttpReply } from '../shared/chat-wire.js';
 import { clientSignal } from '../shared/client-signal.js';
 import { internalErrorReply, notFoundReply, rootReply } from '../shared/gateway-answers.js';
-import type { GatewayServices } from '../shared/gateway-services.js';
+import { adminOptions, type GatewayServices } from '../shared/gateway-services.js';
 
 /** The Koa gateway app and its admin router (whose event streams end at shutdown). */
 export interface KoaGateway {
@@ -25,10 +25,7 @@ export interface KoaGateway {
  */
 export function createGatewayApp(services: GatewayServices): KoaGateway {
   const app = new Koa();
-  const admin = adminRouter(services.registry, {
-    prefix: '/admin',
-    ...(services.adminToken === undefined ? {} : { token: services.adminToken }),
-  });
+  const admin = adminRouter(services.registry, { prefix: '/admin', ...adminOptions(services) });
   app.use(async function failed(ctx: Context, next: Next) {
     try {
       await next();

@@ -7,7 +7,7 @@ import {
   rootReply,
   writeReply,
 } from '../shared/gateway-answers.js';
-import type { GatewayServices } from '../shared/gateway-services.js';
+import { adminOptions, type GatewayServices } from '../shared/gateway-services.js';
 
 /** The Express gateway app and its admin router (whose event streams end at shutdown). */
 export interface ExpressGateway {
@@ -34,10 +34,7 @@ export function createGatewayApp(services: GatewayServices): ExpressGateway {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  const admin = adminRouter(
-    services.registry,
-    services.adminToken === undefined ? {} : { token: services.adminToken },
-  );
+  const admin = adminRouter(services.registry, adminOptions(services));
   app.use('/admin', admin);
   app.post('/v1/chat/completions', async function chatCompletions(req: Request, res: Response) {
     writeReply(res, await services.endpoint.answer(req, clientSignal(res)));

@@ -1,22 +1,8 @@
+import type { DashboardPanel } from '../../adapters/http/index.js';
 import type { Fault } from '../../lib/testing/index.js';
 import { CONTROL_PATH } from './demo-controls.js';
 import { DEMO_ASK_PATH } from './demo-traffic.js';
 import type { GatewayConfig } from './gateway-config.js';
-
-/** One button of a dashboard panel: the request it sends (same origin, JSON body). */
-export interface DemoButton {
-  readonly label: string;
-  readonly method: 'POST' | 'PUT' | 'DELETE';
-  readonly url: string;
-  readonly body?: unknown;
-}
-
-/** A panel of buttons below the dashboard's breaker cards. */
-export interface DemoPanel {
-  readonly title: string;
-  readonly description?: string;
-  readonly buttons: readonly DemoButton[];
-}
 
 /** The fault switches offered per fake provider, in the fake kit's own terms. */
 const SWITCHES: readonly (readonly [string, Fault | null])[] = [
@@ -30,12 +16,13 @@ const SWITCHES: readonly (readonly [string, Fault | null])[] = [
 ];
 
 /**
- * Demo mode's dashboard panels: a traffic panel (ask 1 or 10 questions through the chain) and,
- * for each provider a fake stands in for, its fault switches. Every button calls the gateway's
- * demo routes with the admin token the viewer unlocked the dashboard with.
+ * Demo mode's dashboard panels (the admin router's `panels` option): a traffic panel (ask 1 or
+ * 10 questions through the chain) and, for each provider a fake stands in for, its fault
+ * switches. Every button calls the gateway's demo routes with the admin token the viewer
+ * unlocked the dashboard with.
  */
-export function demoPanels(config: GatewayConfig): DemoPanel[] {
-  const panels: DemoPanel[] = [
+export function demoPanels(config: GatewayConfig): DashboardPanel[] {
+  const panels: DashboardPanel[] = [
     {
       title: 'Traffic',
       description:

@@ -3,11 +3,13 @@ import { randomBytes } from 'node:crypto';
 import OpenAI from 'openai';
 import { BreakerRegistry, bindRegistry, type BreakerOptions, type Clock } from '../../lib/index.js';
 import { startFakeProvider, type FakeProvider } from '../../lib/testing/index.js';
+import type { DashboardPanel } from '../../adapters/http/index.js';
 import { AnswerCache } from './answer-cache.js';
 import { AnthropicChat } from './anthropic-chat.js';
 import { ChatEndpoint } from './chat-endpoint.js';
 import { ChatService } from './chat-service.js';
 import { DemoControls } from './demo-controls.js';
+import { demoPanels } from './demo-panels.js';
 import type { GatewayConfig } from './gateway-config.js';
 import { OpenAiChat } from './openai-chat.js';
 
@@ -130,4 +132,18 @@ export class GatewayServices {
     await this.registry.close(timeoutMs);
     await this.fake?.close();
   }
+}
+
+/**
+ * The admin router's options, the same under Express and Koa: the admin token, and in demo
+ * mode the dashboard panels that make traffic and switch the fake providers' faults.
+ */
+export function adminOptions(services: GatewayServices): {
+  token?: string;
+  panels?: DashboardPanel[];
+} {
+  return {
+    ...(services.adminToken === undefined ? {} : { token: services.adminToken }),
+    ...(services.demoControls === null ? {} : { panels: demoPanels(services.config) }),
+  };
 }

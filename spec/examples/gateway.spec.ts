@@ -189,7 +189,17 @@ for (const framework of FRAMEWORKS) {
       const admin = t.gateway.adminURL;
       const page = await fetch(`${admin}/`);
       expect(page.status).to.equal(200);
-      expect(await page.text()).to.contain('<title>breakwater');
+      const html = await page.text();
+      expect(html).to.contain('<title>breakwater');
+      // demo mode: the panels of the dashboard make traffic and switch the fakes' faults
+      for (const text of [
+        'Ask 10 questions',
+        'Fake OpenAI',
+        'Fake Anthropic',
+        '/_control/faults/openai',
+      ]) {
+        expect(html).to.contain(text);
+      }
 
       const list = (await (await fetch(`${admin}/circuit-breakers`)).json()) as {
         breakers: { name: string }[];
