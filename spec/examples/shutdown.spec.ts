@@ -78,6 +78,8 @@ for (const [framework, script] of Object.entries(SCRIPTS)) {
         env: {
           ...process.env,
           PORT: '0',
+          HOST: '127.0.0.1',
+          PROVIDER_TIMEOUT_MS: '20000', // the spec, not a timer, decides when OpenAI answers
           OPENAI_BASE_URL: upstream.baseURL,
           OPENAI_API_KEY: 'test',
           ANTHROPIC_API_KEY: '', // blank: the in-process fake answers for Anthropic
