@@ -7,9 +7,28 @@
 /** One way of doing the thing a case measures. */
 export interface Contender {
   readonly name: string;
-  /** Runs the operation `n` times, sequentially. */
-  run(n: number): Promise<void>;
+  /**
+   * Runs the operation up to `n` times, sequentially, stopping early once `budget` (from
+   * {@link budget}) is spent; answers how many calls it made.
+   */
+  run(n: number, budget: Budget): Promise<number>;
 }
+
+/** A time budget a contender checks every {@link CHECK_EVERY} calls. */
+export interface Budget {
+  readonly until: bigint;
+}
+
+/** How often a contender's loop looks at the clock: rarely enough to cost nothing. */
+export const CHECK_EVERY = 256;
+
+/** Whether `budget` is spent. */
+export function spent(budget: Budget): boolean {
+  return process.hrtime.bigint() >= budget.until;
+}
+
+/** The most one contender may spend on one round: a peer whose cost explodes cannot stall the run. */
+const ROUND_BUDGET_NS = 1_500_000_000n;
 
 /** Median ns per call for each contender of a case. */
 export type CaseResult = Map<string, number>;
@@ -21,13 +40,14 @@ export async function measure(
   rounds: number,
 ): Promise<CaseResult> {
   const samples = new Map<string, number[]>(contenders.map((c) => [c.name, []]));
-  for (const c of contenders) await c.run(Math.min(n, 20_000));
+  for (const c of contenders)
+    await c.run(Math.min(n, 20_000), { until: process.hrtime.bigint() + ROUND_BUDGET_NS });
   for (let round = 0; round < rounds; round++) {
     for (let i = 0; i < contenders.length; i++) {
       const c = contenders[(i + round) % contenders.length]!;
       const start = process.hrtime.bigint();
-      await c.run(n);
-      const ns = Number(process.hrtime.bigint() - start) / n;
+      const done = await c.run(n, { until: start + ROUND_BUDGET_NS });
+      const ns = Number(process.hrtime.bigint() - start) / done;
       samples.get(c.name)!.push(ns);
     }
   }

@@ -70,7 +70,7 @@ export class Breaker implements CallOwner, MoveWatcher {
     this.timeout = o.timeout;
     this.slowMs = o.slowCallDurationThreshold ?? Number.POSITIVE_INFINITY;
     this.registryEvents = context.events ?? null;
-    this.sampler = new TimeSampler(this.clock);
+    this.sampler = new TimeSampler();
     this.lastRead = this.clock.now();
     this.circuit = new Circuit(this.name, o, this, context.origin ?? 'local', this.lastRead);
     if (context.store !== undefined) this.circuit.attach(context.store);
@@ -111,7 +111,11 @@ export class Breaker implements CallOwner, MoveWatcher {
     const timed = this.sampler.due() || this.timesEveryCall();
     if (this.timeout === false && signal === undefined && fn.length === 0) {
       if (timed || circuit.current.kind !== 'closed') {
-        return this.runTimed(fn as () => T | PromiseLike<T>, this.sampler.start(), circuit.epoch);
+        return this.runTimed(
+          fn as () => T | PromiseLike<T>,
+          this.sampler.start(this.clock.now()),
+          circuit.epoch,
+        );
       }
       // The fast path, inline: every frame between the caller and `fn` makes the stack that
       // `fn`'s own errors capture dearer. See runTimed for why the caller gets `fn`'s promise.
@@ -130,7 +134,7 @@ export class Breaker implements CallOwner, MoveWatcher {
       promise.then(watch.ok, watch.fail);
       return promise;
     }
-    const start = timed ? this.sampler.start() : this.clock.now();
+    const start = timed ? this.sampler.start(this.clock.now()) : this.clock.now();
     const deadline = this.timeout === false ? Number.POSITIVE_INFINITY : start + this.timeout;
     const calls = (this.calls ??= new InFlightCalls(() => this.clock.now()));
     const call = new GuardedCall<T>(this, calls, start, timed, deadline, circuit.epoch);

@@ -2,7 +2,9 @@ import type { TripPolicy } from './trip-policy.js';
 
 /** Opens after `threshold` failures in a row; any success starts the count again. */
 export class ConsecutiveFailures implements TripPolicy {
-  readonly reason = 'consecutive_failures' as const;
+  get reason(): 'consecutive_failures' {
+    return 'consecutive_failures';
+  }
   /** Failures since the last success or reset. */
   count = 0;
 

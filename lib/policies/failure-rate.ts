@@ -6,7 +6,9 @@ import type { TripPolicy } from './trip-policy.js';
  * window holds at least `volumeThreshold` calls. The breaker records calls into the window.
  */
 export class FailureRate implements TripPolicy {
-  readonly reason = 'failure_rate' as const;
+  get reason(): 'failure_rate' {
+    return 'failure_rate';
+  }
 
   constructor(
     private readonly window: RollingWindow,

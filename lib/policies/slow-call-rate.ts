@@ -7,7 +7,9 @@ import type { TripPolicy } from './trip-policy.js';
  * but too slowly to be useful, trips the breaker as surely as one that fails.
  */
 export class SlowCallRate implements TripPolicy {
-  readonly reason = 'slow_call_rate' as const;
+  get reason(): 'slow_call_rate' {
+    return 'slow_call_rate';
+  }
 
   constructor(
     private readonly window: RollingWindow,

@@ -1,5 +1,3 @@
-import type { Clock } from '../breaker/options.js';
-
 /** The most calls one timed call may stand for. */
 const MAX_EVERY = 64;
 
@@ -19,16 +17,13 @@ export class TimeSampler {
   private countdown = 1;
   private lastTimed = Number.NEGATIVE_INFINITY;
 
-  constructor(private readonly clock: Clock) {}
-
   /** Whether the next call should be timed; counts it either way. */
   due(): boolean {
     return --this.countdown <= 0;
   }
 
-  /** Reads the clock for a timed call's start and adapts the rate. */
-  start(): number {
-    const now = this.clock.now();
+  /** Notes that a timed call starts at `now` (read by the caller) and adapts the rate. */
+  start(now: number): number {
     const gap = now - this.lastTimed;
     this.lastTimed = now;
     if (gap < 1) {
