@@ -2,7 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { show } from '../../lib/breaker/validate-options.js';
 import { BreakerRegistry } from '../../lib/registry/breaker-registry.js';
 import { AdminCore, pathOf, validateAdminOptions, type AdminOptions } from '../http/index.js';
-import { loadPrometheusMetrics } from './load-metrics.js';
+import { loadPrometheusMetrics } from '../http/index.js';
 
 /** Options of Express's {@link adminRouter}; `authorize` gets Express's `req`. */
 export type ExpressAdminOptions = AdminOptions<Request>;

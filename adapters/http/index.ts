@@ -40,3 +40,4 @@ export { httpErrorStatus } from './http-error-status.js';
 export { pathOf } from './path-of.js';
 export { ClientSignal } from './client-signal.js';
 export { watchClient, unwatchClient } from './client-watch.js';
+export { loadPrometheusMetrics } from './load-metrics.js';

@@ -2,7 +2,7 @@ import type { Context, Middleware, Next } from 'koa';
 import { show } from '../../lib/breaker/validate-options.js';
 import { BreakerRegistry } from '../../lib/registry/breaker-registry.js';
 import { AdminCore, validateAdminOptions, type AdminOptions } from '../http/index.js';
-import { loadPrometheusMetrics } from './load-metrics.js';
+import { loadPrometheusMetrics } from '../http/index.js';
 
 /** Options of Koa's {@link adminRouter}: `authorize` gets Koa's `ctx`; `prefix` is where it serves. */
 export interface KoaAdminOptions extends AdminOptions<Context> {
