@@ -39,7 +39,8 @@ export class Circuit {
   readonly window: RollingWindow;
   /** Failures in a row; the snapshot's `failureCount`. Never trips when `failureThreshold` is false. */
   readonly consecutive: ConsecutiveFailures;
-  private readonly policies: TripPolicy[];
+  /** Policies beyond the consecutive count, `null` when none is configured (the default). */
+  private readonly rates: TripPolicy[] | null = null;
   private attachment: StoreAttachment | null = null;
   private version = 0;
 
@@ -57,15 +58,14 @@ export class Circuit {
     this.consecutive = new ConsecutiveFailures(
       o.failureThreshold === false ? Infinity : o.failureThreshold,
     );
-    this.policies = [this.consecutive];
+    const rates: TripPolicy[] = [];
     if (o.errorThresholdPercentage !== undefined) {
-      this.policies.push(
-        new FailureRate(this.window, o.errorThresholdPercentage, o.volumeThreshold),
-      );
+      rates.push(new FailureRate(this.window, o.errorThresholdPercentage, o.volumeThreshold));
     }
     if (o.slowCallRateThreshold !== undefined) {
-      this.policies.push(new SlowCallRate(this.window, o.slowCallRateThreshold, o.volumeThreshold));
+      rates.push(new SlowCallRate(this.window, o.slowCallRateThreshold, o.volumeThreshold));
     }
+    if (rates.length > 0) this.rates = rates;
   }
 
   /** Joins `store`, adopting the state the fleet already shares. */
@@ -146,9 +146,11 @@ export class Circuit {
     const state = this.current;
     this.successCount++;
     if (state.kind === 'closed') {
-      const policies = this.policies;
-      for (let i = 0; i < policies.length; i++) {
-        if (policies[i]!.onSuccess(now, duration)) return this.trip(policies[i]!.reason, now);
+      this.consecutive.onSuccess();
+      const rates = this.rates;
+      if (rates === null) return;
+      for (let i = 0; i < rates.length; i++) {
+        if (rates[i]!.onSuccess(now, duration)) return this.trip(rates[i]!.reason, now);
       }
     } else if (state.kind === 'half_open') {
       this.releaseTrial(this.epoch);
@@ -161,10 +163,14 @@ export class Circuit {
   onFailure(now: number, duration: number, retryAfterMs: number | undefined): void {
     const state = this.current;
     if (state.kind === 'closed') {
-      const policies = this.policies;
-      for (let i = 0; i < policies.length; i++) {
-        if (policies[i]!.onFailure(now, duration))
-          return this.trip(policies[i]!.reason, now, retryAfterMs);
+      if (this.consecutive.onFailure()) {
+        return this.trip(this.consecutive.reason, now, retryAfterMs);
+      }
+      const rates = this.rates;
+      if (rates === null) return;
+      for (let i = 0; i < rates.length; i++) {
+        if (rates[i]!.onFailure(now, duration))
+          return this.trip(rates[i]!.reason, now, retryAfterMs);
       }
     } else if (state.kind === 'half_open') {
       this.trip('trial_failed', now, retryAfterMs);
@@ -191,7 +197,8 @@ export class Circuit {
     this.current = next;
     this.epoch++;
     this.successCount = 0;
-    for (const policy of this.policies) policy.reset(now);
+    this.consecutive.reset();
+    if (this.rates !== null) for (const policy of this.rates) policy.reset(now);
     if (next.kind === 'closed') this.window.clear(now);
     const remote = remoteVersion !== undefined;
     this.version = remote ? remoteVersion : this.version + 1;

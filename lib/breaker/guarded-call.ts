@@ -1,6 +1,20 @@
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- calls of every result type share one list
 type AnyCall = GuardedCall<any>;
 
+/** Where {@link captureSettlers} leaves a new promise's settlers: one shared executor, no closure per call. */
+const captured: { resolve: (value: unknown) => void; reject: (error: unknown) => void } = {
+  resolve: () => undefined,
+  reject: () => undefined,
+};
+
+function captureSettlers(
+  resolve: (value: unknown) => void,
+  reject: (error: unknown) => void,
+): void {
+  captured.resolve = resolve;
+  captured.reject = reject;
+}
+
 /**
  * What a breaker needs from a settling call. Implemented by {@link Breaker}; kept as an
  * interface so this file does not import it.
@@ -41,10 +55,9 @@ export class GuardedCall<T> {
     readonly deadline: number,
     private readonly epoch: number,
   ) {
-    this.promise = new Promise<T>((resolve, reject) => {
-      this.resolve = resolve;
-      this.reject = reject;
-    });
+    this.promise = new Promise<T>(captureSettlers as (resolve: (value: T) => void) => void);
+    this.resolve = captured.resolve as (value: T) => void;
+    this.reject = captured.reject;
   }
 
   /** Runs `fn` and settles with its outcome unless the deadline or an abort comes first. */

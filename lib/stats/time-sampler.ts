@@ -15,7 +15,8 @@ const MAX_EVERY = 64;
 export class TimeSampler {
   private every = 1;
   private countdown = 1;
-  private lastTimed = Number.NEGATIVE_INFINITY;
+  /** Far in the past (and a small integer, so the field needs no boxed number). */
+  private lastTimed = -1_000_000_000;
 
   /** Whether the next call should be timed; counts it either way. */
   due(): boolean {
