@@ -1,4 +1,5 @@
 import {
+  bearerToken,
   countTokens,
   lastUserText,
   sseFrame,
@@ -51,8 +52,7 @@ export const anthropicWire: ProviderWire = {
   apiKeyOf(headers) {
     const key = headers['x-api-key'];
     if (typeof key === 'string') return key;
-    const auth = headers['authorization'];
-    return typeof auth === 'string' && auth.startsWith('Bearer ') ? auth.slice(7) : undefined;
+    return bearerToken(headers);
   },
 
   parse(body): ChatRequest | string {

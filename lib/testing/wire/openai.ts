@@ -1,4 +1,5 @@
 import {
+  bearerToken,
   countTokens,
   lastUserText,
   sseFrame,
@@ -72,8 +73,7 @@ export const openaiWire: ProviderWire = {
   requestIdHeader: 'x-request-id',
 
   apiKeyOf(headers) {
-    const auth = headers['authorization'];
-    return typeof auth === 'string' && auth.startsWith('Bearer ') ? auth.slice(7) : undefined;
+    return bearerToken(headers);
   },
 
   parse(body): ChatRequest | string {

@@ -97,3 +97,9 @@ export function lastUserText(messages: unknown): string | { problem: string } {
   }
   return { problem: 'messages must contain a message with role "user"' };
 }
+
+/** The token of an `Authorization: Bearer <token>` header, if any. */
+export function bearerToken(headers: Record<string, unknown>): string | undefined {
+  const auth = headers['authorization'];
+  return typeof auth === 'string' && auth.startsWith('Bearer ') ? auth.slice(7) : undefined;
+}
