@@ -11,11 +11,16 @@ if (missing.length === 0) process.exit(0);
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 const sudo = isRoot ? [] : ['sudo'];
 console.log(`installing ${missing.join(', ')} (needed by the specs) with apt-get`);
-const run = (args) => execFileSync(sudo.length ? 'sudo' : args[0], sudo.length ? args : args.slice(1), { stdio: 'inherit' });
+const run = (args) =>
+  execFileSync(sudo.length ? 'sudo' : args[0], sudo.length ? args : args.slice(1), {
+    stdio: 'inherit',
+  });
 try {
   run(['apt-get', 'update']);
   run(['apt-get', 'install', '-y', '--no-install-recommends', ...missing]);
 } catch (error) {
-  console.error(`could not install ${missing.join(', ')}: install them by hand (apt-get install ${missing.join(' ')})`);
+  console.error(
+    `could not install ${missing.join(', ')}: install them by hand (apt-get install ${missing.join(' ')})`,
+  );
   process.exit(1);
 }
