@@ -275,8 +275,16 @@ const table: [string, () => unknown, Verdict][] = [
   ],
   // breakwater's own
   ['CallTimeoutError', () => new CallTimeoutError('openai', 100), FAILURE],
-  ['CircuitOpenError (another breaker\'s, from inside a call)', () => new CircuitOpenError('openai', 1000, 'open'), FAILURE],
-  ['CapacityExceededError (another breaker\'s, from inside a call)', () => new CapacityExceededError('openai', 10), FAILURE],
+  [
+    "CircuitOpenError (another breaker's, from inside a call)",
+    () => new CircuitOpenError('openai', 1000, 'open'),
+    FAILURE,
+  ],
+  [
+    "CapacityExceededError (another breaker's, from inside a call)",
+    () => new CapacityExceededError('openai', 10),
+    FAILURE,
+  ],
   // the caller's bugs and the unknown
   ['TypeError from calling code', () => new TypeError('x.map is not a function'), CALLER_ERROR],
   ['RangeError from calling code', () => new RangeError('Invalid array length'), CALLER_ERROR],
