@@ -1,0 +1,87 @@
+import type { Redis } from 'ioredis';
+import { show } from '../../lib/breaker/validate-options.js';
+
+/** Options of a {@link RedisStore}. */
+export interface RedisStoreOptions {
+  /**
+   * Your ioredis client. The store runs its scripts on it and makes one more connection for
+   * SUBSCRIBE with `redis.duplicate()`. `close()` closes that one and leaves yours open.
+   */
+  redis: Redis;
+  /** Put before every key and the channel name. Default `'breakwater:'`. */
+  keyPrefix?: string;
+  /**
+   * How long a breaker's shared state lives in Redis after its last write, in ms: keys of
+   * breakers nobody uses any more go away. Default 7 days.
+   */
+  stateTtlMs?: number;
+  /**
+   * How long a half-open period's trial-permit count lives, from its first permit, in ms. A
+   * permit is a lease of at most this long: a trial still running after it no longer counts.
+   * Default 30 000.
+   */
+  trialTtlMs?: number;
+  /**
+   * Told of every Redis error (failed writes, lost connections, malformed values). The store never
+   * throws them into a breaker: it keeps working on local state. Default: one process warning
+   * each time Redis goes from healthy to failing.
+   */
+  onError?: (error: Error) => void;
+}
+
+/** {@link RedisStoreOptions} with every default filled in. */
+export interface ResolvedRedisStoreOptions {
+  readonly redis: Redis;
+  readonly keyPrefix: string;
+  readonly stateTtlMs: number;
+  readonly trialTtlMs: number;
+  readonly onError: ((error: Error) => void) | undefined;
+}
+
+const NAMES = ['redis', 'keyPrefix', 'stateTtlMs', 'trialTtlMs', 'onError'];
+
+/** Checks `options` and fills in defaults; throws a TypeError or RangeError naming the option. */
+export function resolveRedisStoreOptions(options: RedisStoreOptions): ResolvedRedisStoreOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`RedisStore options must be an object, got ${show(options)}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!NAMES.includes(key)) {
+      throw new TypeError(
+        `RedisStore: unknown option "${key}"; known options: ${NAMES.join(', ')}`,
+      );
+    }
+  }
+  const { redis, keyPrefix = 'breakwater:', onError } = options;
+  if (
+    typeof redis !== 'object' ||
+    redis === null ||
+    typeof redis.duplicate !== 'function' ||
+    typeof redis.eval !== 'function'
+  ) {
+    throw new TypeError(`RedisStore: redis must be an ioredis client, got ${show(redis)}`);
+  }
+  if (typeof keyPrefix !== 'string') {
+    throw new TypeError(`RedisStore: keyPrefix must be a string, got ${show(keyPrefix)}`);
+  }
+  if (onError !== undefined && typeof onError !== 'function') {
+    throw new TypeError(`RedisStore: onError must be a function, got ${show(onError)}`);
+  }
+  return {
+    redis,
+    keyPrefix,
+    stateTtlMs: positiveMs('stateTtlMs', options.stateTtlMs, 7 * 24 * 3600_000),
+    trialTtlMs: positiveMs('trialTtlMs', options.trialTtlMs, 30_000),
+    onError,
+  };
+}
+
+function positiveMs(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+    throw new RangeError(
+      `RedisStore: ${name} must be a positive whole number of ms, got ${show(value)}`,
+    );
+  }
+  return value;
+}
