@@ -79,6 +79,18 @@ export class RedisStore implements StateStore {
   private failing = false;
   private closed = false;
   private readonly onReady = (): void => this.resync();
+  /** Resyncs once subscribed again, so nothing published after the reads can be missed. */
+  private readonly onSubscriberReady = (): void => {
+    this.subscribed = true;
+    this.send(this.subscriber.subscribe(this.channel).then(() => this.resync()));
+  };
+  /** Whether the subscriber connection is up; its loss is reported once per outage. */
+  private subscribed = false;
+  private readonly onSubscriberClose = (): void => {
+    if (!this.subscribed || this.closed) return;
+    this.subscribed = false;
+    this.report(new Error('the connection to Redis closed'));
+  };
   private readonly onSubscriberError = (error: Error): void => this.report(error);
 
   /**
@@ -95,7 +107,8 @@ export class RedisStore implements StateStore {
       if (channel === this.channel) this.receive(message);
     });
     this.redis.on('ready', this.onReady);
-    this.subscriber.on('ready', this.onReady);
+    this.subscriber.on('ready', this.onSubscriberReady);
+    this.subscriber.on('close', this.onSubscriberClose);
     this.loaded = new Promise<void>((resolve) => (this.settleReady = resolve));
     void this.load().then(() => this.settleReady());
   }
@@ -169,7 +182,8 @@ export class RedisStore implements StateStore {
     }
     this.closed = true;
     this.redis.off('ready', this.onReady);
-    this.subscriber.off('ready', this.onReady);
+    this.subscriber.off('ready', this.onSubscriberReady);
+    this.subscriber.off('close', this.onSubscriberClose);
     this.subscriber.removeAllListeners('message');
     this.subscriber.disconnect();
     // A late 'error' from the closing socket is no longer news.
