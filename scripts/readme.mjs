@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 const PARTS = [
   'head.md',
   'engine.md',
+  'redis.md',
   'decorators.md',
   'classification.md',
   'admin.md',
