@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import {
-  isNewer,
+  keepNewer,
+  type LocalEntry,
   type SharedState,
   type StateStore,
   type StoreAttachment,
@@ -15,11 +16,8 @@ import {
 import { decodeMessage, decodeState, encodeMessage, encodeState } from './shared-state-codec.js';
 
 /** What the store knows of one breaker name. */
-interface Entry {
+interface Entry extends LocalEntry {
   readonly name: string;
-  /** The newest shared state seen: written here, read from Redis, or received. */
-  state: SharedState | undefined;
-  readonly listeners: Set<(state: SharedState) => void>;
   /** Whether Redis has been asked for the state since the store last (re)connected. */
   fetched: boolean;
   /** The half-open period (its version) the trial counts below belong to. */
@@ -152,10 +150,7 @@ export class RedisStore implements StateStore {
     return {
       initial: e.state,
       publish: (state) => {
-        if (!isNewer(state, e.state)) return;
-        e.state = state;
-        for (const listener of e.listeners) if (listener !== onRemote) listener(state);
-        this.write(e, state);
+        if (keepNewer(e, state, onRemote)) this.write(e, state);
       },
       acquireTrial: (version, max) => this.acquireTrial(e, version, max),
       releaseTrial: (version) => this.releaseTrial(e, version),
@@ -219,9 +214,7 @@ export class RedisStore implements StateStore {
 
   /** Adopts `state` if it is newer than what the store knows, and tells the breakers. */
   private merge(e: Entry, state: SharedState): void {
-    if (!isNewer(state, e.state)) return;
-    e.state = state;
-    for (const listener of e.listeners) listener(state);
+    keepNewer(e, state);
   }
 
   private receive(message: string): void {

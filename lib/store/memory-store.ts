@@ -1,10 +1,9 @@
-import { isNewer, type SharedState, type StateStore, type StoreAttachment } from './state-store.js';
+import { keepNewer, type LocalEntry } from './local-entry.js';
+import type { SharedState, StateStore, StoreAttachment } from './state-store.js';
 
-interface Entry {
-  state: SharedState | undefined;
+interface Entry extends LocalEntry {
   trialVersion: number;
   trials: number;
-  readonly listeners: Set<(state: SharedState) => void>;
 }
 
 /**
@@ -26,9 +25,7 @@ export class MemoryStore implements StateStore {
     return {
       initial: e.state,
       publish: (state) => {
-        if (!isNewer(state, e.state)) return;
-        e.state = state;
-        for (const listener of e.listeners) if (listener !== onRemote) listener(state);
+        keepNewer(e, state, onRemote);
       },
       acquireTrial: (version, max) => {
         if (version > e.trialVersion) {
