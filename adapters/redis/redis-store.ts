@@ -1,12 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import {
-  keepNewer,
-  type LocalEntry,
-  type SharedState,
-  type StateStore,
-  type StoreAttachment,
-} from '../../lib/index.js';
+import { keepNewer, type LocalEntry } from '../../lib/store/local-entry.js';
+import { type SharedState, type StateStore, type StoreAttachment } from '../../lib/index.js';
 import { CLAIM_TRIAL, RELEASE_TRIAL, WRITE_IF_NEWER } from './lua-scripts.js';
 import {
   resolveRedisStoreOptions,

@@ -1,3 +1,2 @@
 export { type SharedState, type StateStore, type StoreAttachment, isNewer } from './state-store.js';
 export { MemoryStore } from './memory-store.js';
-export { keepNewer, type LocalEntry } from './local-entry.js';
