@@ -56,6 +56,7 @@ export class Breaker implements CallOwner, MoveWatcher {
   private readonly registryEvents: Emitter<BreakerEvents> | null;
   private readonly sampler: TimeSampler;
   private calls: InFlightCalls | null = null;
+  private stopping: AbortController | null = null;
   private drained: (() => void)[] | null = null;
   private untimed: { readonly ok: () => void; readonly fail: (error: unknown) => void } | null =
     null;
@@ -87,9 +88,10 @@ export class Breaker implements CallOwner, MoveWatcher {
    * {@link CapacityExceededError} without running `fn`; a call past `timeout` rejects with
    * {@link CallTimeoutError}; `fn`'s own errors reach the caller as they are.
    *
-   * `fn` gets an `AbortSignal` when it declares a parameter (`(signal) => ...`): it aborts on
-   * timeout, when `signal` aborts, and at shutdown. A breaker without a timeout runs a function
-   * that takes no signal with nothing around it but the bookkeeping.
+   * `fn` gets an `AbortSignal` that aborts on timeout, when `signal` aborts, and at shutdown. With
+   * a timeout or a caller's `signal`, a signal of its own is made only for a function that
+   * declares a parameter (`(signal) => ...`); without either, calls share the breaker's, which
+   * only shutdown aborts, and run with nothing around them but the bookkeeping.
    */
   execute<T>(fn: Guarded<T>, signal?: AbortSignal): Promise<T> {
     this.stats.totalRequests++;
@@ -109,19 +111,15 @@ export class Breaker implements CallOwner, MoveWatcher {
     }
     this.inFlight++;
     const timed = this.sampler.due() || this.timesEveryCall();
-    if (this.timeout === false && signal === undefined && fn.length === 0) {
+    if (this.timeout === false && signal === undefined) {
       if (timed || circuit.current.kind !== 'closed') {
-        return this.runTimed(
-          fn as () => T | PromiseLike<T>,
-          this.sampler.start(this.clock.now()),
-          circuit.epoch,
-        );
+        return this.runTimed(fn, this.sampler.start(this.clock.now()), circuit.epoch);
       }
       // The fast path, inline: every frame between the caller and `fn` makes the stack that
       // `fn`'s own errors capture dearer. See runTimed for why the caller gets `fn`'s promise.
       let result: T | PromiseLike<T>;
       try {
-        result = (fn as () => T | PromiseLike<T>)();
+        result = fn(this.stopSignal());
       } catch (error) {
         this.settleFailure(error, UNTIMED, UNTIMED, false);
         return Promise.reject(error);
@@ -226,7 +224,19 @@ export class Breaker implements CallOwner, MoveWatcher {
     reason: unknown = new DOMException(`Breaker "${this.name}" shut down`, 'AbortError'),
   ): void {
     this.calls?.cancelAll(reason);
+    const stopping = this.stopping;
+    this.stopping = null;
+    stopping?.abort(reason);
     this.circuit.detach();
+  }
+
+  /**
+   * The signal of calls with no deadline and no caller's signal: nothing but shutdown can abort
+   * them, so they share one, made on first use. (Asking each function whether it takes a signal,
+   * `fn.length`, costs more on Node 20 than the rest of a call's bookkeeping.)
+   */
+  private stopSignal(): AbortSignal {
+    return (this.stopping ??= new AbortController()).signal;
   }
 
   /** @internal The circuit moved: tell the listeners. */
@@ -322,10 +332,10 @@ export class Breaker implements CallOwner, MoveWatcher {
    * caller without being rethrown (a rethrow costs about as much as the error itself), and the
    * bookkeeping, registered first, is done before the caller resumes.
    */
-  private runTimed<T>(fn: () => T | PromiseLike<T>, start: number, epoch: number): Promise<T> {
+  private runTimed<T>(fn: Guarded<T>, start: number, epoch: number): Promise<T> {
     let result: T | PromiseLike<T>;
     try {
-      result = fn();
+      result = fn(this.stopSignal());
     } catch (error) {
       this.settleFailure(error, start, epoch, false);
       return Promise.reject(error);

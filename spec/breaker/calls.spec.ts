@@ -188,6 +188,32 @@ describe('Breaker calls: timeouts, signals, capacity, trials', () => {
     expect(drained).to.equal(true);
   });
 
+  it('gives calls without a timeout or caller signal a shared signal that only shutdown aborts', async () => {
+    const breaker = new Breaker({ name: 'untimed', timeout: false });
+    const seen: AbortSignal[] = [];
+    const hung = [0, 1].map(() =>
+      breaker.execute(
+        (signal) =>
+          new Promise<string>((_, reject) => {
+            seen.push(signal);
+            signal.addEventListener('abort', () => reject(signal.reason));
+          }),
+      ),
+    );
+    expect(seen[0]).to.be.instanceOf(AbortSignal);
+    expect(seen[0]).to.equal(seen[1]);
+    expect(seen[0]!.aborted).to.equal(false);
+    const reason = new Error('stopping');
+    breaker.shutdown(reason);
+    for (const call of hung) expect(await rejection(call)).to.equal(reason);
+    let after!: AbortSignal;
+    await breaker.execute((signal) => {
+      after = signal;
+      return 'ok';
+    });
+    expect(after.aborted).to.equal(false);
+  });
+
   it('shutdown aborts calls that can be aborted', async () => {
     const breaker = new Breaker({ name: 'down', timeout: 60_000 });
     let inner!: AbortSignal;
