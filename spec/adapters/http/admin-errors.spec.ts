@@ -2,20 +2,13 @@ import { expect } from 'chai';
 import sinon from 'sinon';
 import request from 'supertest';
 import type { BreakerRegistry } from '../../../lib/index.js';
-import { clockedRegistry, fail, TOKEN } from './admin-fixtures.js';
-import { buildApp, FRAMEWORKS } from './frameworks.js';
+import { adminApp, clockedRegistry, fail, TOKEN } from './admin-fixtures.js';
+import { FRAMEWORKS } from './frameworks.js';
 
 for (const framework of FRAMEWORKS) {
   describe(`adminRouter under ${framework}: errors, health, metrics`, () => {
-    const app = (
-      registry: BreakerRegistry,
-      admin: Record<string, unknown> = { token: TOKEN },
-      prefix?: string,
-    ) =>
-      buildApp(framework, registry, {
-        admin: { metrics: false, ...admin },
-        ...(prefix === undefined ? {} : { prefix }),
-      });
+    const app = (registry: BreakerRegistry, admin?: Record<string, unknown>, prefix?: string) =>
+      adminApp(framework, registry, admin, prefix);
 
     describe('bad input', () => {
       it('answers 405 with Allow for a wrong method', async () => {

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import sinon from 'sinon';
 import request from 'supertest';
 import { BreakerRegistry } from '../../../lib/index.js';
-import { clockedRegistry, fail, TOKEN } from './admin-fixtures.js';
+import { adminApp, clockedRegistry, fail, TOKEN } from './admin-fixtures.js';
 import { HOW_TO_ENABLE } from '../../../adapters/http/index.js';
 import { adminRouter as expressAdmin } from '../../../adapters/express/index.js';
 import { adminRouter as koaAdmin } from '../../../adapters/koa/index.js';
@@ -10,15 +10,8 @@ import { buildApp, FRAMEWORKS, type Framework } from './frameworks.js';
 
 for (const framework of FRAMEWORKS) {
   describe(`adminRouter under ${framework}`, () => {
-    const app = (
-      registry: BreakerRegistry,
-      admin: Record<string, unknown> = { token: TOKEN },
-      prefix?: string,
-    ) =>
-      buildApp(framework, registry, {
-        admin: { metrics: false, ...admin },
-        ...(prefix === undefined ? {} : { prefix }),
-      });
+    const app = (registry: BreakerRegistry, admin?: Record<string, unknown>, prefix?: string) =>
+      adminApp(framework, registry, admin, prefix);
 
     describe('reading', () => {
       it('GET /circuit-breakers lists every snapshot under "breakers"', async () => {
