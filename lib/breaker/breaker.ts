@@ -192,8 +192,10 @@ export class Breaker implements CallOwner, MoveWatcher {
   }
 
   /**
-   * What `error` means: counted against the provider? may a chain fail over? Refusals by a breaker
-   * may always fail over and never count.
+   * What `error` means: counted against the provider? may a chain fail over? `errorFilter` first,
+   * then `classify`, then {@link defaultClassify}. A breaker's own refusals never reach the
+   * provider and are never counted; another breaker's refusal thrown from inside a call counts as
+   * this provider's failure.
    */
   verdictOf(error: unknown): Verdict {
     const o = this.options;
