@@ -9,6 +9,11 @@ import { cockatiel, opossum } from './peers.js';
 
 const swallow = (): void => {};
 
+/** breakwater's cost in `result` as a multiple of `baseline`'s. */
+function vs(result: CaseResult, baseline: string): number {
+  return result.get('breakwater')! / result.get(baseline)!;
+}
+
 async function tripped(breaker: Breaker): Promise<Breaker> {
   for (let i = 0; i < 10 && breaker.state === 'closed'; i++)
     await breaker.execute(boom).catch(swallow);
@@ -67,16 +72,15 @@ export async function benchEngine(
       rounds,
     );
     cases.push({ title: 'success, no timeout', baseline: 'bare', result });
-    const bare = result.get('bare')!;
     findings.push({
       what: 'success path vs bare',
-      value: result.get('breakwater')! / bare,
+      value: vs(result, 'bare'),
       target: 2.5,
       unit: 'x',
     });
     findings.push({
       what: 'success path vs cockatiel',
-      value: result.get('breakwater')! / result.get('cockatiel')!,
+      value: vs(result, 'cockatiel'),
       target: 0.5,
       unit: 'x',
     });
@@ -101,7 +105,7 @@ export async function benchEngine(
     cases.push({ title: 'success, 30 s timeout', baseline: 'bare', result });
     findings.push({
       what: 'success with timeout vs bare',
-      value: result.get('breakwater')! / result.get('bare')!,
+      value: vs(result, 'bare'),
       target: 4,
       unit: 'x',
     });
@@ -128,7 +132,7 @@ export async function benchEngine(
     cases.push({ title: 'failure, closed', baseline: 'bare throw', result });
     findings.push({
       what: 'failure path vs bare throw',
-      value: result.get('breakwater')! / result.get('bare throw')!,
+      value: vs(result, 'bare throw'),
       target: 1.3,
       unit: 'x',
     });
@@ -159,7 +163,7 @@ export async function benchEngine(
     cases.push({ title: 'refusal, open', baseline: 'bare throw', result });
     findings.push({
       what: 'refusal vs a fresh Error thrown',
-      value: result.get('breakwater')! / result.get('bare throw')!,
+      value: vs(result, 'bare throw'),
       target: 1,
       unit: 'x',
     });
@@ -182,7 +186,7 @@ export async function benchEngine(
     cases.push({ title: 'open, with fallback', baseline: 'bare', result });
     findings.push({
       what: 'open with fallback vs bare',
-      value: result.get('breakwater')! / result.get('bare')!,
+      value: vs(result, 'bare'),
       target: 10,
       unit: 'x',
     });
