@@ -7,3 +7,4 @@
  */
 export { RedisStore } from './redis-store.js';
 export type { RedisStoreOptions } from './redis-store-options.js';
+export type { RedisStoreTraffic } from './redis-store.js';

@@ -1,13 +1,14 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { show } from '../../lib/breaker/validate-options.js';
 
 /** Options of a {@link RedisStore}. */
 export interface RedisStoreOptions {
   /**
-   * Your ioredis client. The store runs its scripts on it and makes one more connection for
-   * SUBSCRIBE with `redis.duplicate()`. `close()` closes that one and leaves yours open.
+   * Your ioredis client: a `Redis`, or a `Cluster` (a breaker's keys share one hash tag). The
+   * store runs its scripts on it and makes one more connection for SUBSCRIBE with
+   * `redis.duplicate()`. `close()` closes that one and leaves yours open.
    */
-  redis: Redis;
+  redis: Redis | Cluster;
   /** Put before every key and the channel name. Default `'breakwater:'`. */
   keyPrefix?: string;
   /**
@@ -22,6 +23,11 @@ export interface RedisStoreOptions {
    */
   trialTtlMs?: number;
   /**
+   * How long a half-open call may wait for its replica's claim of a fleet trial permit before it
+   * is refused, in ms. Only half-open calls that find no permit at hand wait. Default 5.
+   */
+  claimWaitMs?: number;
+  /**
    * Told of every Redis error (failed writes, lost connections, malformed values). The store never
    * throws them into a breaker: it keeps working on local state. Default: one process warning
    * each time Redis goes from healthy to failing.
@@ -31,14 +37,15 @@ export interface RedisStoreOptions {
 
 /** {@link RedisStoreOptions} with every default filled in. */
 export interface ResolvedRedisStoreOptions {
-  readonly redis: Redis;
+  readonly redis: Redis | Cluster;
   readonly keyPrefix: string;
+  readonly claimWaitMs: number;
   readonly stateTtlMs: number;
   readonly trialTtlMs: number;
   readonly onError: ((error: Error) => void) | undefined;
 }
 
-const NAMES = ['redis', 'keyPrefix', 'stateTtlMs', 'trialTtlMs', 'onError'];
+const NAMES = ['redis', 'keyPrefix', 'stateTtlMs', 'trialTtlMs', 'claimWaitMs', 'onError'];
 
 /** Checks `options` and fills in defaults; throws a TypeError or RangeError naming the option. */
 export function resolveRedisStoreOptions(options: RedisStoreOptions): ResolvedRedisStoreOptions {
@@ -72,6 +79,7 @@ export function resolveRedisStoreOptions(options: RedisStoreOptions): ResolvedRe
     keyPrefix,
     stateTtlMs: positiveMs('stateTtlMs', options.stateTtlMs, 7 * 24 * 3600_000),
     trialTtlMs: positiveMs('trialTtlMs', options.trialTtlMs, 30_000),
+    claimWaitMs: positiveMs('claimWaitMs', options.claimWaitMs, 5),
     onError,
   };
 }

@@ -1,13 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { keepNewer, type LocalEntry } from '../../lib/store/local-entry.js';
-import { type SharedState, type StateStore, type StoreAttachment } from '../../lib/index.js';
+import {
+  stampKey,
+  type SharedState,
+  type Stamp,
+  type StateStore,
+  type StoreAttachment,
+} from '../../lib/index.js';
+import { FleetTrials } from './fleet-trials.js';
 import { CLAIM_TRIAL, RELEASE_TRIAL, WRITE_IF_NEWER } from './lua-scripts.js';
+import { RedisKeys } from './redis-keys.js';
 import {
   resolveRedisStoreOptions,
   type RedisStoreOptions,
   type ResolvedRedisStoreOptions,
 } from './redis-store-options.js';
+import { scanStates } from './scan-states.js';
 import { decodeMessage, decodeState, encodeMessage, encodeState } from './shared-state-codec.js';
 
 /** What the store knows of one breaker name. */
@@ -15,35 +24,39 @@ interface Entry extends LocalEntry {
   readonly name: string;
   /** Whether Redis has been asked for the state since the store last (re)connected. */
   fetched: boolean;
-  /** The half-open period (its version) the trial counts below belong to. */
-  trialVersion: number;
-  /** Trials running through this store. */
-  inUse: number;
-  /** Of those, how many hold a fleet permit to give back to Redis. */
-  fromFleet: number;
-  /** Fleet permits granted to this store and not used yet. */
-  held: number;
-  /** Epoch ms at which held permits lapse with their key in Redis. */
-  heldUntil: number;
-  /** Whether a claim for a permit is on its way. */
-  claiming: boolean;
+  readonly trials: FleetTrials;
+}
+
+/** Commands a store has sent, by kind: what it costs Redis. */
+export interface RedisStoreTraffic {
+  /** State writes (each one script run). */
+  writes: number;
+  /** Trial-permit claims. */
+  claims: number;
+  /** Permits given back without a move. */
+  releases: number;
 }
 
 /**
  * A {@link StateStore} in Redis, through ioredis: breakers of the same name in every replica that
- * uses one Redis (and one `keyPrefix`) share their state and their half-open trial permits.
+ * uses one Redis (or Redis Cluster) and one `keyPrefix` share their state and their half-open
+ * trial permits.
  *
- * - Writes go through a Lua script that keeps the newer write by (version, origin), exactly as
- *   `isNewer` orders them, and PUBLISHes it; every store SUBSCRIBEs and hands other replicas'
- *   writes to its breakers. Nothing waits for Redis on a breaker's call path.
+ * - Writes go through a Lua script that keeps the newer write in the fleet's order of writes
+ *   (term, version, origin: see `Stamp`), exactly as `isNewer` orders them, and PUBLISHes it;
+ *   every store SUBSCRIBEs and hands other replicas' writes to its breakers. Nothing waits for
+ *   Redis on a closed breaker's call path.
  * - `initial` is answered from a local cache, filled by {@link RedisStore.ready} (which loads every
  *   shared state under the prefix) and kept current by the subscription. A breaker that attaches
- *   before the cache knows its name adopts the shared state when Redis answers.
- * - Trial permits are claimed from Redis in the background: a call that finds no permit held is
- *   refused while the claim is on its way, and a later call takes the permit.
+ *   before the cache knows its name adopts the shared state when Redis answers. A name whose
+ *   breakers have all been removed is forgotten.
+ * - Trial permits are claimed from Redis by one claim at a time per breaker; a half-open call
+ *   waits for it at most `claimWaitMs`. A trial's permit is given back in the same script as the
+ *   move its outcome makes.
  * - When Redis is unreachable, breakers keep working on local state (trial permits are then
  *   counted per process); errors go to `onError`; on reconnect the store writes what it knows
- *   and reads back what it missed.
+ *   and reads back what it missed, and the order of writes settles it: an operator's move made
+ *   meanwhile outranks every automatic one.
  *
  * @example
  * import { Redis } from 'ioredis';
@@ -61,10 +74,12 @@ interface Entry extends LocalEntry {
 export class RedisStore implements StateStore {
   /** This store's id on the channel, to skip its own echoes. */
   readonly id = randomUUID();
+  /** Commands sent so far, by kind. */
+  readonly traffic: RedisStoreTraffic = { writes: 0, claims: 0, releases: 0 };
   private readonly options: ResolvedRedisStoreOptions;
-  private readonly redis: Redis;
-  private readonly subscriber: Redis;
-  private readonly channel: string;
+  private readonly redis: Redis | Cluster;
+  private readonly subscriber: Redis | Cluster;
+  private readonly keys: RedisKeys;
   private readonly entries = new Map<string, Entry>();
   private readonly pending = new Set<Promise<unknown>>();
   private readonly loaded: Promise<void>;
@@ -75,7 +90,7 @@ export class RedisStore implements StateStore {
   /** Resyncs once subscribed again, so nothing published after the reads can be missed. */
   private readonly onSubscriberReady = (): void => {
     this.subscribed = true;
-    this.send(this.subscriber.subscribe(this.channel).then(() => this.resync()));
+    this.send(this.subscriber.subscribe(this.keys.channel).then(() => this.resync()));
   };
   /** Whether the subscriber connection is up; its loss is reported once per outage. */
   private subscribed = false;
@@ -93,11 +108,14 @@ export class RedisStore implements StateStore {
   constructor(options: RedisStoreOptions) {
     this.options = resolveRedisStoreOptions(options);
     this.redis = this.options.redis;
-    this.channel = `${this.options.keyPrefix}states`;
-    this.subscriber = this.redis.duplicate();
+    this.keys = new RedisKeys(this.options.keyPrefix);
+    const redis = this.redis;
+    this.subscriber = redis.isCluster
+      ? (redis as Cluster).duplicate()
+      : (redis as Redis).duplicate();
     this.subscriber.on('error', this.onSubscriberError);
     this.subscriber.on('message', (channel: string, message: string) => {
-      if (channel === this.channel) this.receive(message);
+      if (channel === this.keys.channel) this.receive(message);
     });
     this.redis.on('ready', this.onReady);
     this.subscriber.on('ready', this.onSubscriberReady);
@@ -138,19 +156,28 @@ export class RedisStore implements StateStore {
     return !this.closed && this.redis.status === 'ready';
   }
 
+  /** How many breaker names the store keeps in its cache. */
+  get cached(): number {
+    return this.entries.size;
+  }
+
   attach(name: string, onRemote: (state: SharedState) => void): StoreAttachment {
     const e = this.entry(name);
     e.listeners.add(onRemote);
     if (!e.fetched && this.online) this.fetch(e);
     return {
       initial: e.state,
-      publish: (state) => {
-        if (keepNewer(e, state, onRemote)) this.write(e, state);
+      publish: (state, trialOf) => {
+        if (keepNewer(e, state, onRemote)) this.write(e, state, trialOf);
+        else if (trialOf !== undefined) this.releaseTrial(e, trialOf);
       },
-      acquireTrial: (version, max) => this.acquireTrial(e, version, max),
-      releaseTrial: (version) => this.releaseTrial(e, version),
+      acquireTrial: (period, max) => e.trials.acquire(period, max),
+      releaseTrial: (period) => this.releaseTrial(e, period),
       detach: () => {
         e.listeners.delete(onRemote);
+        if (e.listeners.size > 0 || this.entries.get(name) !== e) return;
+        e.trials.dispose();
+        this.entries.delete(name);
       },
     };
   }
@@ -179,43 +206,43 @@ export class RedisStore implements StateStore {
     // A late 'error' from the closing socket is no longer news.
     this.subscriber.on('error', () => undefined);
     this.subscriber.off('error', this.onSubscriberError);
-    for (const e of this.entries.values()) e.listeners.clear();
-  }
-
-  private key(kind: 'state' | 'trial', name: string, version?: number): string {
-    const base = `${this.options.keyPrefix}${kind}:${name}`;
-    return version === undefined ? base : `${base}:${version}`;
+    for (const e of this.entries.values()) {
+      e.trials.dispose();
+      e.listeners.clear();
+    }
   }
 
   private entry(name: string): Entry {
     let e = this.entries.get(name);
     if (e === undefined) {
-      e = {
+      const state = undefined;
+      const made: Entry = {
         name,
-        state: undefined,
+        state,
         listeners: new Set(),
         fetched: false,
-        trialVersion: -1,
-        inUse: 0,
-        fromFleet: 0,
-        held: 0,
-        heldUntil: 0,
-        claiming: false,
+        trials: new FleetTrials({
+          online: () => this.online,
+          claim: (period, key, want, max) => this.claim(made, period, key, want, max),
+          giveBack: (key) => this.giveBack(made, key),
+          adopt: (json) => this.mergeJson(made, json),
+          failed: (error) => this.report(asError(error, 'a trial claim')),
+          waitMs: this.options.claimWaitMs,
+          ttlMs: this.options.trialTtlMs,
+        }),
       };
+      e = made;
       this.entries.set(name, e);
     }
     return e;
   }
 
-  /** Adopts `state` if it is newer than what the store knows, and tells the breakers. */
-  private merge(e: Entry, state: SharedState): void {
-    keepNewer(e, state);
-  }
-
   private receive(message: string): void {
     try {
-      const { sender, name, state } = decodeMessage(message);
-      if (sender !== this.id) this.merge(this.entry(name), state);
+      const decoded = decodeMessage(message);
+      if (decoded.sender === this.id) return;
+      if ('free' in decoded) this.entries.get(decoded.name)?.trials.freed(decoded.free);
+      else keepNewer(this.entry(decoded.name), decoded.state);
     } catch (error) {
       this.report(asError(error, 'a malformed message on the channel'));
     }
@@ -224,23 +251,11 @@ export class RedisStore implements StateStore {
   /** Subscribes, then reads every shared state under the prefix into the cache. */
   private async load(): Promise<void> {
     try {
-      await this.subscriber.subscribe(this.channel);
-      let cursor = '0';
-      do {
-        const [next, keys] = await this.redis.scan(
-          cursor,
-          'MATCH',
-          `${this.key('state', '')}*`,
-          'COUNT',
-          200,
-        );
-        cursor = next;
-        if (keys.length > 0) {
-          const values = await this.redis.mget(...keys);
-          const from = this.key('state', '').length;
-          keys.forEach((key, i) => this.mergeJson(this.entry(key.slice(from)), values[i] ?? null));
-        }
-      } while (cursor !== '0');
+      await this.subscriber.subscribe(this.keys.channel);
+      for (const [key, json] of await scanStates(this.redis, this.keys.statePattern)) {
+        const name = this.keys.nameOf(key);
+        if (name !== null) this.mergeJson(this.entry(name), json);
+      }
       for (const e of this.entries.values()) e.fetched = true;
     } catch (error) {
       if (!this.closed) this.report(asError(error, 'loading shared states'));
@@ -250,9 +265,9 @@ export class RedisStore implements StateStore {
   private mergeJson(e: Entry, json: string | null): void {
     if (json === null) return;
     try {
-      this.merge(e, decodeState(json));
+      keepNewer(e, decodeState(json));
     } catch (error) {
-      this.report(asError(error, `a malformed state at ${this.key('state', e.name)}`));
+      this.report(asError(error, `a malformed state at ${this.keys.state(e.name)}`));
     }
   }
 
@@ -260,25 +275,33 @@ export class RedisStore implements StateStore {
   private fetch(e: Entry): void {
     e.fetched = true;
     this.send(
-      this.redis.get(this.key('state', e.name)).then((json) => this.mergeJson(e, json)),
+      this.redis.get(this.keys.state(e.name)).then((json) => this.mergeJson(e, json)),
       () => (e.fetched = false),
     );
   }
 
-  /** Writes `state` if newer than the stored one; adopts the stored one when that is newer. */
-  private write(e: Entry, state: SharedState): void {
-    if (!this.online) return; // written by resync() on reconnect
+  /**
+   * Writes `state` if newer than the stored one, giving back a permit of `trialOf` in the same
+   * step; adopts the stored state when that is newer.
+   */
+  private write(e: Entry, state: SharedState, trialOf?: Stamp): void {
+    const fleetPermit = trialOf !== undefined && e.trials.release(trialOf);
+    if (!this.online) return; // written by resync() on reconnect; the permit lapses with its lease
+    this.traffic.writes++;
     const message = encodeMessage({ sender: this.id, name: e.name, state });
     const reply = this.redis.eval(
       WRITE_IF_NEWER,
-      1,
-      this.key('state', e.name),
+      2,
+      this.keys.state(e.name),
+      this.keys.trial(e.name),
       encodeState(state),
+      state.term,
       state.version,
       state.origin,
       this.options.stateTtlMs,
-      this.channel,
+      this.keys.channel,
       message,
+      fleetPermit ? stampKey(trialOf!) : '',
     );
     this.send(
       reply.then((stored) => {
@@ -287,66 +310,42 @@ export class RedisStore implements StateStore {
     );
   }
 
-  private acquireTrial(e: Entry, version: number, max: number): boolean {
-    if (version > e.trialVersion) {
-      e.trialVersion = version;
-      e.inUse = e.fromFleet = e.held = 0;
-      e.claiming = false;
-    } else if (version < e.trialVersion) {
-      return false;
-    }
-    if (e.inUse >= max) return false;
-    if (!this.online) {
-      e.inUse++; // Redis is out of reach: count trials in this process only
-      return true;
-    }
-    if (e.held > 0 && Date.now() < e.heldUntil) {
-      e.held--;
-      e.inUse++;
-      e.fromFleet++;
-      return true;
-    }
-    e.held = 0;
-    if (!e.claiming) this.claimTrial(e, version, max);
-    return false;
+  private claim(
+    e: Entry,
+    period: Stamp,
+    key: string,
+    want: number,
+    max: number,
+  ): Promise<[number, number | string]> {
+    this.traffic.claims++;
+    const reply = this.redis.eval(
+      CLAIM_TRIAL,
+      2,
+      this.keys.state(e.name),
+      this.keys.trial(e.name),
+      period.term,
+      period.version,
+      period.origin,
+      key,
+      max,
+      want,
+      this.options.trialTtlMs,
+    ) as Promise<[number, number | string]>;
+    this.send(reply);
+    return reply;
   }
 
-  /** Asks Redis for one of the fleet's `max` permits of the period `version`. */
-  private claimTrial(e: Entry, version: number, max: number): void {
-    e.claiming = true;
-    const sentAt = Date.now();
-    const key = this.key('trial', e.name, version);
-    const reply = this.redis.eval(CLAIM_TRIAL, 1, key, max, this.options.trialTtlMs);
+  private releaseTrial(e: Entry, period: Stamp): void {
+    if (e.trials.release(period)) this.giveBack(e, stampKey(period));
+  }
+
+  private giveBack(e: Entry, key: string): void {
+    if (!this.online) return; // the permit lapses with its lease
+    this.traffic.releases++;
+    const message = encodeMessage({ sender: this.id, name: e.name, free: key });
     this.send(
-      reply.then((answer) => {
-        const [granted, ttl] = answer as [number, number];
-        if (e.trialVersion !== version) {
-          if (granted === 1) this.giveBack(key);
-          return;
-        }
-        e.claiming = false;
-        if (granted === 1) {
-          e.held++;
-          e.heldUntil = sentAt + (ttl > 0 ? ttl : this.options.trialTtlMs);
-        }
-      }),
-      () => {
-        if (e.trialVersion === version) e.claiming = false;
-      },
+      this.redis.eval(RELEASE_TRIAL, 1, this.keys.trial(e.name), key, this.keys.channel, message),
     );
-  }
-
-  private releaseTrial(e: Entry, version: number): void {
-    if (version !== e.trialVersion || e.inUse === 0) return;
-    e.inUse--;
-    if (e.fromFleet > 0) {
-      e.fromFleet--;
-      this.giveBack(this.key('trial', e.name, version));
-    }
-  }
-
-  private giveBack(key: string): void {
-    if (this.online) this.send(this.redis.eval(RELEASE_TRIAL, 1, key));
   }
 
   /** After a (re)connection: writes what the store knows, reads what it missed. */

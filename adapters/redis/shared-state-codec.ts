@@ -10,13 +10,21 @@ export interface StateMessage {
   readonly state: SharedState;
 }
 
+/** A trial permit given back without a move: replicas refused in that period may ask again. */
+export interface FreeMessage {
+  readonly sender: string;
+  readonly name: string;
+  /** The half-open period, as its stamp key. */
+  readonly free: string;
+}
+
 /** The JSON a state is stored as. */
 export function encodeState(state: SharedState): string {
   return JSON.stringify(state);
 }
 
-/** The JSON a state change is sent as. */
-export function encodeMessage(message: StateMessage): string {
+/** The JSON a message is sent as. */
+export function encodeMessage(message: StateMessage | FreeMessage): string {
   return JSON.stringify(message);
 }
 
@@ -28,14 +36,15 @@ export function decodeState(json: string): SharedState {
   return checkState(JSON.parse(json) as unknown);
 }
 
-/** The state change in `json`, checked like {@link decodeState}. */
-export function decodeMessage(json: string): StateMessage {
+/** The message in `json`, checked like {@link decodeState}. */
+export function decodeMessage(json: string): StateMessage | FreeMessage {
   const value = JSON.parse(json) as Record<string, unknown> | null;
   if (typeof value !== 'object' || value === null) throw new TypeError('message is not an object');
-  const { sender, name } = value;
+  const { sender, name, free } = value;
   if (typeof sender !== 'string' || typeof name !== 'string') {
     throw new TypeError('message lacks a string "sender" and "name"');
   }
+  if (typeof free === 'string') return { sender, name, free };
   return { sender, name, state: checkState(value['state']) };
 }
 
@@ -50,5 +59,13 @@ function checkState(value: unknown): SharedState {
   if (typeof s['changedAt'] !== 'number') throw wrong('changedAt');
   if (typeof s['version'] !== 'number') throw wrong('version');
   if (typeof s['origin'] !== 'string') throw wrong('origin');
-  return value as SharedState;
+  if (s['term'] !== undefined && typeof s['term'] !== 'number') throw wrong('term');
+  const config = s['config'];
+  if (
+    config !== undefined &&
+    (typeof config !== 'object' || config === null || Array.isArray(config))
+  )
+    throw wrong('config');
+  // States written before terms existed rank in term 0.
+  return (s['term'] === undefined ? { ...s, term: 0 } : value) as SharedState;
 }

@@ -63,6 +63,8 @@ export class Breaker implements CallOwner, MoveWatcher {
   private lastRead: number;
   private timesAll = false;
   private seenRevision = -1;
+  /** Set while a call that waited for its trial permit re-enters `execute`, already admitted. */
+  private admitted = false;
 
   constructor(options?: BreakerOptions, context: BreakerContext = {}) {
     const o = (this.options = validateOptions(options));
@@ -96,9 +98,12 @@ export class Breaker implements CallOwner, MoveWatcher {
   execute<T>(fn: Guarded<T>, signal?: AbortSignal): Promise<T> {
     this.stats.totalRequests++;
     const circuit = this.circuit;
-    if (circuit.current.kind !== 'closed') {
+    if (circuit.current.kind !== 'closed' && !this.admitted) {
       const refusal = circuit.admit(this.clock.now());
-      if (refusal !== null) return this.refuse(refusal);
+      if (refusal !== null) {
+        if (refusal instanceof Promise) return this.afterClaim(refusal, fn, signal);
+        return this.refuse(refusal);
+      }
     }
     if (this.inFlight >= this.options.capacity) {
       circuit.releaseTrial(circuit.epoch);
@@ -166,17 +171,17 @@ export class Breaker implements CallOwner, MoveWatcher {
   /** Closes the breaker and clears its counters, windows and backoff. */
   reset(): void {
     this.stats.clear();
-    this.circuit.moveTo({ kind: 'closed', since: this.clock.now() });
+    this.circuit.operatorMove({ kind: 'closed', since: this.clock.now() });
   }
 
   /** Holds the breaker open until {@link reset}: every call is refused. */
   isolate(): void {
-    this.circuit.moveTo({ kind: 'isolated', since: this.clock.now() });
+    this.circuit.operatorMove({ kind: 'isolated', since: this.clock.now() });
   }
 
   /** Lets every call through, still measured, until {@link reset}. */
   disable(): void {
-    this.circuit.moveTo({ kind: 'disabled', since: this.clock.now() });
+    this.circuit.operatorMove({ kind: 'disabled', since: this.clock.now() });
   }
 
   /** Subscribes to one of the breaker's {@link BreakerEvents}. */
@@ -274,6 +279,7 @@ export class Breaker implements CallOwner, MoveWatcher {
     this.circuit.window.record(now, false, slow);
     this.settled();
     if (this.isCurrent(epoch)) this.circuit.onSuccess(now, duration);
+    else this.circuit.lateTrial(epoch, true, now);
     const events = this.events();
     if (events !== null && events.active) {
       events.emit('success', { breaker: this.name, durationMs: duration });
@@ -294,6 +300,7 @@ export class Breaker implements CallOwner, MoveWatcher {
     this.settled();
     const current = this.isCurrent(epoch);
     const circuit = this.circuit;
+    if (!current) circuit.lateTrial(epoch, !verdict.failure, now, verdict.retryAfterMs);
     if (!verdict.failure) {
       stats.callerErrors++;
       if (current) circuit.onSuccess(now, duration);
@@ -382,6 +389,28 @@ export class Breaker implements CallOwner, MoveWatcher {
     const now = (this.lastRead = this.clock.now());
     if (this.circuit.window.flush(now) > 0) this.stats.lastSuccessTime = now;
     return now;
+  }
+
+  /**
+   * A half-open call that waits (a few ms at most, bounded by the store) for its replica's claim
+   * of a fleet trial permit, rather than being refused at once. Never on a closed breaker's path.
+   */
+  private async afterClaim<T>(
+    claim: Promise<CircuitOpenError | null>,
+    fn: Guarded<T>,
+    signal: AbortSignal | undefined,
+  ): Promise<T> {
+    const refusal = await claim;
+    if (refusal !== null) throw this.countRefusal(refusal);
+    this.stats.totalRequests--; // counted once already
+    this.admitted = true; // read synchronously by the admission check below, then cleared
+    let call: Promise<T>;
+    try {
+      call = this.execute(fn, signal);
+    } finally {
+      this.admitted = false;
+    }
+    return call;
   }
 
   private refuse(error: CircuitOpenError | CapacityExceededError): Promise<never> {

@@ -5,10 +5,17 @@ import { FailureRate } from '../policies/failure-rate.js';
 import { RollingWindow } from '../policies/rolling-window.js';
 import { SlowCallRate } from '../policies/slow-call-rate.js';
 import type { TripPolicy } from '../policies/trip-policy.js';
-import type { SharedState, StateStore, StoreAttachment } from '../store/state-store.js';
+import {
+  isNewer,
+  type SharedState,
+  type Stamp,
+  type StateStore,
+  type StoreAttachment,
+} from '../store/state-store.js';
 import type { ResolvedOptions } from './options.js';
 import { fromShared, toShared } from './shared-state.js';
-import type { CircuitState, CircuitStateName, OpenReason } from './state.js';
+import type { CircuitState, CircuitStateName, HalfOpen, OpenReason } from './state.js';
+import type { PastTrials } from './past-trials.js';
 
 /** Whoever announces a circuit's moves: the breaker. */
 export interface MoveWatcher {
@@ -27,7 +34,11 @@ export interface MoveWatcher {
  * - isolated and disabled: set by an operator, left by `reset()`.
  *
  * Every move bumps `epoch`, so an outcome of a call admitted before the move can be told apart,
- * and is shared through the store unless it came from there.
+ * and is shared through the store unless it came from there. Shared moves are ordered by their
+ * {@link Stamp}: a remote state is adopted only when it is newer than the one held, so replicas
+ * that saw the same writes hold the same state. The move from open to half-open is made by every
+ * replica at the shared `openUntil` and not written; the half-open period is named by the open
+ * state's stamp, and a trial's outcome counts in its period even if the circuit moved meanwhile.
  */
 export class Circuit {
   current: CircuitState;
@@ -42,7 +53,21 @@ export class Circuit {
   /** Policies beyond the consecutive count, `null` when none is configured (the default). */
   private readonly rates: TripPolicy[] | null = null;
   private attachment: StoreAttachment | null = null;
-  private version = 0;
+  /** Where the state held stands in the fleet's order of writes: its own write or an adopted one. */
+  private stamp: Stamp;
+  /** The half-open period of the current epoch (the stamp of the open state it followed). */
+  private period: Stamp | null = null;
+  /** The stamp of this replica's last write. */
+  private lastWrite: Stamp | null = null;
+  /** Trials still in flight from half-open epochs that have ended: they count in their period. */
+  private readonly past = new Map<number, PastTrials>();
+  /** Option changes an operator shared, carried by every later write; `undefined` when none. */
+  config: Readonly<Record<string, unknown>> | undefined = undefined;
+  /**
+   * Told when another replica shares an operator's config change: the seam through which a
+   * breaker applies it (`configure`). `null` when nobody listens.
+   */
+  onConfig: ((config: Readonly<Record<string, unknown>>) => void) | null = null;
 
   constructor(
     private readonly name: string,
@@ -53,6 +78,7 @@ export class Circuit {
     now: number,
   ) {
     const o = options;
+    this.stamp = { term: 0, version: 0, origin };
     this.current = o.enabled ? { kind: 'closed', since: now } : { kind: 'disabled', since: now };
     this.window = new RollingWindow(o.rollingCountTimeout, o.rollingCountBuckets, now);
     this.consecutive = new ConsecutiveFailures(
@@ -80,17 +106,19 @@ export class Circuit {
     this.attachment = null;
   }
 
-  /** An open circuit whose wait is over moves to half-open: decided when read, not by a timer. */
+  /**
+   * An open circuit whose wait is over moves to half-open: decided when read, not by a timer. The
+   * move is not written: every replica makes it at the same `openUntil`, and the period it opens
+   * is named by the open state's stamp.
+   */
   refresh(now: number): void {
     const state = this.current;
     if (state.kind === 'open' && now >= state.until) {
-      this.moveTo({
-        kind: 'half_open',
-        since: now,
-        reopenCount: state.reopenCount,
-        trials: 0,
-        successes: 0,
-      });
+      this.enter(
+        { kind: 'half_open', since: now, reopenCount: state.reopenCount, trials: 0, successes: 0 },
+        false,
+        this.stamp,
+      );
     }
   }
 
@@ -108,37 +136,40 @@ export class Circuit {
     return null;
   }
 
-  /** Admission in every state but closed: `null` admits (as a trial, when half-open). */
-  admit(now: number): CircuitOpenError | null {
+  /**
+   * Admission in every state but closed: `null` admits (as a trial, when half-open). A half-open
+   * circuit whose store must ask the fleet for a permit answers with a promise that settles within
+   * the store's bounded wait: `null` when admitted (or when the circuit closed meanwhile).
+   */
+  admit(now: number): CircuitOpenError | null | Promise<CircuitOpenError | null> {
     const refusal = this.refusal(now);
     if (refusal !== null) return refusal;
     const state = this.current;
-    switch (state.kind) {
-      case 'closed':
-      case 'disabled':
-      case 'open':
-      case 'isolated':
-        return null;
-      case 'half_open': {
-        const max = this.options.halfOpenMaxCalls;
-        if (
-          state.trials >= max ||
-          (this.attachment !== null && !this.attachment.acquireTrial(this.version, max))
-        ) {
-          return CircuitOpenError.refusal(this.name, 0, 'half_open');
-        }
-        state.trials++;
-        return null;
-      }
+    if (state.kind !== 'half_open') return null;
+    const max = this.options.halfOpenMaxCalls;
+    if (state.trials >= max) return CircuitOpenError.refusal(this.name, 0, 'half_open');
+    const answer =
+      this.attachment === null ? true : this.attachment.acquireTrial(this.period!, max);
+    if (answer === true) {
+      state.trials++;
+      return null;
     }
+    if (answer === false) return CircuitOpenError.refusal(this.name, 0, 'half_open');
+    state.trials++; // held while the store asks, so this replica never asks for more than max
+    return this.afterClaim(answer, state, this.epoch, this.period!);
   }
 
   /** Gives back the trial permit of a call admitted in `epoch` that will not report an outcome. */
   releaseTrial(epoch: number): void {
     const state = this.current;
-    if (state.kind !== 'half_open' || epoch !== this.epoch || state.trials === 0) return;
-    state.trials--;
-    this.attachment?.releaseTrial(this.version);
+    if (epoch === this.epoch) {
+      if (state.kind !== 'half_open' || state.trials === 0) return;
+      state.trials--;
+      this.attachment?.releaseTrial(this.period!);
+      return;
+    }
+    const past = this.endPastTrial(epoch);
+    if (past !== undefined) this.attachment?.releaseTrial(past.period);
   }
 
   /** A call of the current epoch succeeded (or failed as the caller's fault) after `duration` ms. */
@@ -153,9 +184,12 @@ export class Circuit {
         if (rates[i]!.onSuccess(now, duration)) return this.trip(rates[i]!.reason, now);
       }
     } else if (state.kind === 'half_open') {
-      this.releaseTrial(this.epoch);
-      if (++state.successes >= this.options.successThreshold)
-        this.moveTo({ kind: 'closed', since: now });
+      if (state.trials > 0) state.trials--;
+      if (++state.successes >= this.options.successThreshold) {
+        this.moveTo({ kind: 'closed', since: now }, this.period!);
+      } else {
+        this.attachment?.releaseTrial(this.period!);
+      }
     }
   }
 
@@ -178,41 +212,172 @@ export class Circuit {
   }
 
   /**
+   * The outcome of a trial admitted in `epoch`, a half-open epoch that has ended since. It counts
+   * in its own period: a success that completes `successThreshold`, or a failure, is written as
+   * the move from that period (one version past it), which the fleet's order of writes weighs
+   * against the move that ended the period; the permit is given back with it.
+   */
+  lateTrial(epoch: number, success: boolean, now: number, retryAfterMs?: number): void {
+    const past = this.endPastTrial(epoch);
+    if (past === undefined) return;
+    const period = past.period;
+    const written = this.lastWrite;
+    const wroteSince =
+      written !== null &&
+      (written.term > period.term ||
+        (written.term === period.term && written.version > period.version));
+    const stamp = { term: period.term, version: period.version + 1, origin: this.origin };
+    const moves =
+      (!success || ++past.successes >= this.options.successThreshold) &&
+      !wroteSince &&
+      isNewer(stamp, this.stamp);
+    if (!moves) {
+      this.attachment?.releaseTrial(period);
+      return;
+    }
+    const next: CircuitState = success
+      ? { kind: 'closed', since: now }
+      : this.opened('trial_failed', now, past.reopenCount + 1, retryAfterMs ?? 0);
+    this.write(next, stamp, period);
+  }
+
+  /**
    * Opens from closed or half-open, for `resetTimeout` (doubled per reopening after a failed
    * trial, up to `maxResetTimeout`) and at least `atLeastMs`.
    */
   trip(reason: OpenReason, now: number, atLeastMs = 0): void {
     const state = this.current;
     if (state.kind !== 'closed' && state.kind !== 'half_open') return;
-    const reopenCount = state.kind === 'half_open' ? state.reopenCount + 1 : 0;
-    const { resetTimeout, maxResetTimeout } = this.options;
-    const wait = Math.max(openDuration(resetTimeout, maxResetTimeout, reopenCount), atLeastMs);
-    this.moveTo({ kind: 'open', since: now, until: now + wait, reason, reopenCount });
+    if (state.kind === 'half_open') {
+      if (state.trials > 0) state.trials--; // this trial's outcome
+      const next = this.opened(reason, now, state.reopenCount + 1, atLeastMs);
+      return this.moveTo(next, this.period!);
+    }
+    this.moveTo(this.opened(reason, now, 0, atLeastMs));
   }
 
-  /** Moves to `next`; a move that came from the store carries its version and is not shared back. */
-  moveTo(next: CircuitState, remoteVersion?: number): void {
-    const from = this.current.kind;
+  /**
+   * An automatic move to `next`, written one version past the state held. A move that a trial's
+   * outcome made names the trial's period as `trialOf`, so the store gives its permit back in the
+   * same step as the write.
+   */
+  moveTo(next: CircuitState, trialOf?: Stamp): void {
+    const stamp = { term: this.stamp.term, version: this.stamp.version + 1, origin: this.origin };
+    this.write(next, stamp, trialOf);
+  }
+
+  /**
+   * An operator's move (reset, isolate, disable): written in a new term, so it outranks every
+   * automatic move made without knowing of it, during a Redis outage included.
+   */
+  operatorMove(next: CircuitState): void {
+    const stamp = {
+      term: this.stamp.term + 1,
+      version: this.stamp.version + 1,
+      origin: this.origin,
+    };
+    this.write(next, stamp);
+  }
+
+  /**
+   * Shares an operator's option changes with the fleet as an operator move that keeps the current
+   * state; every replica (this one included, through {@link onConfig}'s caller) applies `config`.
+   */
+  shareConfig(config: Readonly<Record<string, unknown>>, now: number): void {
+    this.config = { ...this.config, ...config };
+    const state = this.current;
+    const same: CircuitState =
+      state.kind === 'half_open' ? { ...state, since: now, trials: 0, successes: 0 } : state;
+    this.operatorMove(same);
+  }
+
+  /** The open state for a trip at `now`, with its backoff. */
+  private opened(
+    reason: OpenReason,
+    now: number,
+    reopenCount: number,
+    atLeastMs: number,
+  ): CircuitState {
+    const { resetTimeout, maxResetTimeout } = this.options;
+    const wait = Math.max(openDuration(resetTimeout, maxResetTimeout, reopenCount), atLeastMs);
+    return { kind: 'open', since: now, until: now + wait, reason, reopenCount };
+  }
+
+  /** Holds `next` as this replica's own write `stamp`, and shares it. */
+  private write(next: CircuitState, stamp: Stamp, trialOf?: Stamp): void {
+    this.stamp = stamp;
+    this.lastWrite = stamp;
+    this.enter(next, false, next.kind === 'half_open' ? stamp : null);
+    this.attachment?.publish(toShared(next, stamp, this.config), trialOf);
+  }
+
+  /** Adopts a state another replica shared, if it is newer than the one held. */
+  private adopt(shared: SharedState): void {
+    if (!isNewer(shared, this.stamp)) return;
+    const stamp = { term: shared.term, version: shared.version, origin: shared.origin };
+    this.stamp = stamp;
+    const config = shared.config;
+    if (config !== undefined && JSON.stringify(config) !== JSON.stringify(this.config)) {
+      this.config = config;
+      this.onConfig?.(config);
+    }
+    this.enter(fromShared(shared), true, shared.state === 'half_open' ? stamp : null);
+  }
+
+  /**
+   * Enters `next` (in half-open `period`): a new epoch, fresh counts; trials of a half-open epoch
+   * left in flight are kept to count in their period.
+   */
+  private enter(next: CircuitState, remote: boolean, period: Stamp | null): void {
+    const previous = this.current;
     const now = next.since;
+    if (previous.kind === 'half_open' && previous.trials > 0) this.keepPast(previous);
+    this.period = period;
     this.current = next;
     this.epoch++;
     this.successCount = 0;
     this.consecutive.reset();
     if (this.rates !== null) for (const policy of this.rates) policy.reset(now);
     if (next.kind === 'closed') this.window.clear(now);
-    const remote = remoteVersion !== undefined;
-    this.version = remote ? remoteVersion : this.version + 1;
-    if (!remote) this.attachment?.publish(toShared(next, this.version, this.origin));
-    this.watcher.circuitMoved(from, next, remote);
+    this.watcher.circuitMoved(previous.kind, next, remote);
   }
 
-  /** Adopts a newer state another replica shared. */
-  private adopt(shared: SharedState): void {
-    if (
-      shared.version < this.version ||
-      (shared.version === this.version && shared.origin <= this.origin)
-    )
-      return;
-    this.moveTo(fromShared(shared), shared.version);
+  private keepPast(state: HalfOpen): void {
+    const period = this.period ?? this.stamp;
+    this.past.set(this.epoch, {
+      period,
+      reopenCount: state.reopenCount,
+      trials: state.trials,
+      successes: state.successes,
+    });
+  }
+
+  /** Counts one trial of ended epoch `epoch` as settled; its record, if it had one. */
+  private endPastTrial(epoch: number): PastTrials | undefined {
+    const past = this.past.get(epoch);
+    if (past === undefined) return undefined;
+    if (--past.trials <= 0) this.past.delete(epoch);
+    return past;
+  }
+
+  /** A half-open admission that waited for the store's answer. */
+  private async afterClaim(
+    answer: Promise<boolean>,
+    state: HalfOpen,
+    epoch: number,
+    period: Stamp,
+  ): Promise<CircuitOpenError | null> {
+    const granted = await answer.catch(() => false);
+    if (epoch === this.epoch) {
+      if (granted) return null;
+      state.trials--;
+      return CircuitOpenError.refusal(this.name, 0, 'half_open');
+    }
+    // The circuit moved while the store asked: the permit belongs to a period that is over.
+    this.endPastTrial(epoch);
+    if (granted) this.attachment?.releaseTrial(period);
+    const kind = this.current.kind;
+    if (kind === 'closed' || kind === 'disabled') return null;
+    return CircuitOpenError.refusal(this.name, 0, 'half_open');
   }
 }

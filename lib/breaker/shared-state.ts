@@ -1,17 +1,23 @@
-import type { SharedState } from '../store/state-store.js';
+import type { SharedState, Stamp } from '../store/state-store.js';
 import type { CircuitState } from './state.js';
 
-/** The part of a state that replicas share, stamped with its version and writer. */
-export function toShared(state: CircuitState, version: number, origin: string): SharedState {
-  return {
+/** The part of a state that replicas share, stamped with its place in the order of writes. */
+export function toShared(
+  state: CircuitState,
+  stamp: Stamp,
+  config: Readonly<Record<string, unknown>> | undefined,
+): SharedState {
+  const shared: SharedState = {
     state: state.kind,
     openUntil: state.kind === 'open' ? state.until : null,
     reopenCount: state.kind === 'open' || state.kind === 'half_open' ? state.reopenCount : 0,
     reason: state.kind === 'open' ? state.reason : null,
     changedAt: state.since,
-    version,
-    origin,
+    term: stamp.term,
+    version: stamp.version,
+    origin: stamp.origin,
   };
+  return config === undefined ? shared : { ...shared, config };
 }
 
 /** The local state for a shared one another replica wrote. */

@@ -1,2 +1,10 @@
-export { type SharedState, type StateStore, type StoreAttachment, isNewer } from './state-store.js';
+export {
+  type SharedState,
+  type Stamp,
+  type StateStore,
+  type StoreAttachment,
+  isNewer,
+  sameStamp,
+  stampKey,
+} from './state-store.js';
 export { MemoryStore } from './memory-store.js';
