@@ -112,8 +112,8 @@ export function fleetBehaviours(make: MakeFleet): void {
     await eventually(() => bMoves.some((e) => e.to === 'open'));
     clock.advance(10_000);
     const trial = await admitTrial(a.get('openai'), settle);
-    // b learns of the half-open period from a (reading b's state earlier would move it itself)
-    await eventually(() => bMoves.some((e) => e.to === 'half_open' && e.remote));
+    // every replica moves to half-open at the shared openUntil, in the same period
+    expect(b.get('openai').state).to.equal('half_open');
     expect(isCircuitOpenError(await rejection(b.get('openai').execute(succeed)))).to.equal(true);
     await settle();
     expect(isCircuitOpenError(await rejection(b.get('openai').execute(succeed)))).to.equal(true);
@@ -121,6 +121,8 @@ export function fleetBehaviours(make: MakeFleet): void {
     expect(await trial.done).to.equal('ok');
     expect(a.get('openai').state).to.equal('closed');
     await eventually(() => b.get('openai').state === 'closed');
+    // the permit went back with the close: a replica still half-open cannot take it
+    expect(bMoves.map((e) => e.to)).to.deep.equal(['open', 'half_open', 'closed']);
   });
 
   it('shares an operator’s isolate and reset', async () => {

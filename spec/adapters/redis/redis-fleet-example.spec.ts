@@ -30,7 +30,7 @@ describe('Redis fleet example (examples/redis-fleet)', () => {
       await repeat(one!.registry.get('payments'), 3, fail503);
       await eventually(() => two!.registry.get('payments').state === 'open');
       expect(moves).to.deep.equal(['open']);
-      expect(await clients[0]!.exists('checkout:state:payments')).to.equal(1);
+      expect(await clients[0]!.exists('{checkout:payments}:state')).to.equal(1);
     } finally {
       await one!.stop();
       await two!.stop();
