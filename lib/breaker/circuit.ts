@@ -78,7 +78,7 @@ export class Circuit {
     now: number,
   ) {
     const o = options;
-    this.stamp = { term: 0, version: 0, origin };
+    this.stamp = { term: 0, version: 0, origin: '' }; // nobody has written yet
     this.current = o.enabled ? { kind: 'closed', since: now } : { kind: 'disabled', since: now };
     this.window = new RollingWindow(o.rollingCountTimeout, o.rollingCountBuckets, now);
     this.consecutive = new ConsecutiveFailures(
@@ -92,6 +92,11 @@ export class Circuit {
       rates.push(new SlowCallRate(this.window, o.slowCallRateThreshold, o.volumeThreshold));
     }
     if (rates.length > 0) this.rates = rates;
+  }
+
+  /** Where the state held stands in the fleet's order of writes (while half-open: its period). */
+  get stamped(): Stamp {
+    return this.stamp;
   }
 
   /** Joins `store`, adopting the state the fleet already shares. */

@@ -46,9 +46,10 @@ async function admitTrial(
 ): Promise<{ finish: () => void; done: Promise<string> }> {
   for (let attempt = 0; attempt < 5; attempt++) {
     let finish!: () => void;
-    let started = false;
+    let started!: () => void;
+    const running = new Promise<'started'>((resolve) => (started = () => resolve('started')));
     const done = breaker.execute(() => {
-      started = true;
+      started();
       return new Promise<string>((resolve) => (finish = () => resolve('ok')));
     });
     const refused = done.then(
@@ -56,8 +57,8 @@ async function admitTrial(
       (error: unknown) => isCircuitOpenError(error),
     );
     await settle();
-    await new Promise((resolve) => setImmediate(resolve));
-    if (started) return { finish, done };
+    // admitted (perhaps after waiting for its replica's claim) or refused, whichever comes first
+    if ((await Promise.race([running, refused])) === 'started') return { finish, done };
     expect(await refused).to.equal(true);
   }
   throw new Error('no trial was admitted');
