@@ -13,7 +13,9 @@ import { matchRoute, type MatchedRoute, type RouteMatch } from './admin-routes.j
 import { dashboardPage } from './dashboard-page.js';
 import { EventStreams } from './event-streams.js';
 import { readHealth } from './health.js';
-import { checkBody } from './request-body.js';
+import { assetAnswer } from './dashboard-assets.js';
+import { configAnswer, configure } from './config-route.js';
+import { readBody } from './request-body.js';
 
 /** One request as the admin core sees it; the Express and Koa adapters build it. */
 export interface AdminRequest<Req> {
@@ -134,14 +136,19 @@ export class AdminCore<Req> {
         verdict.status === 401 ? { 'www-authenticate': 'Bearer realm="breakwater"' } : undefined;
       return errorAnswer(verdict.status, code, verdict.message, headers);
     }
+    let body: Record<string, unknown> = {};
     if (match.action === 'write') {
-      const refusal = await checkBody(request.node, request.parsedBody, this.options.bodyLimit);
-      if (refusal !== null) return refusal;
+      const read = await readBody(request.node, request.parsedBody, this.options.bodyLimit);
+      if ('kind' in read) return read;
+      body = read.value;
     }
-    return this.serve(match);
+    return this.serve(match, body);
   }
 
-  private async serve(match: MatchedRoute): Promise<AdminAnswer | EventStreamAnswer> {
+  private async serve(
+    match: MatchedRoute,
+    body: Record<string, unknown>,
+  ): Promise<AdminAnswer | EventStreamAnswer> {
     switch (match.name) {
       case 'dashboard':
         return this.dashboard();
@@ -158,9 +165,16 @@ export class AdminCore<Req> {
         return this.renderMetrics();
       case 'events':
         return { kind: 'events' };
+      case 'asset':
+        return assetAnswer(match.asset!);
+      case 'config':
+      case 'configure':
+        return this.config(match.breaker!, match.name === 'configure' ? body : undefined);
       case 'show':
       case 'reset':
-      case 'open': {
+      case 'open':
+      case 'disable':
+      case 'enable': {
         const breaker = this.registry.find(match.breaker!);
         if (breaker === undefined) {
           return errorAnswer(
@@ -171,9 +185,21 @@ export class AdminCore<Req> {
         }
         if (match.name === 'reset') breaker.reset();
         if (match.name === 'open') breaker.isolate();
+        if (match.name === 'disable') breaker.disable();
+        if (match.name === 'enable') breaker.enable();
         return jsonAnswer(200, breaker.snapshot());
       }
     }
+  }
+
+  /** `GET` (no `changes`) or `PATCH .../config`. */
+  private config(name: string, changes: Record<string, unknown> | undefined): AdminAnswer {
+    const breaker = this.registry.find(name);
+    if (breaker === undefined) {
+      return errorAnswer(404, 'not_found', `No breaker called ${JSON.stringify(name)}`);
+    }
+    if (changes === undefined) return jsonAnswer(200, configAnswer(breaker));
+    return configure(breaker, changes);
   }
 
   private dashboard(): AdminAnswer {

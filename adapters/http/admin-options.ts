@@ -12,7 +12,20 @@ export interface AdminAccess {
 
 /** The admin routes by name. */
 export type AdminRouteName =
-  'dashboard' | 'list' | 'show' | 'resetAll' | 'reset' | 'open' | 'health' | 'metrics' | 'events';
+  | 'dashboard'
+  | 'list'
+  | 'show'
+  | 'resetAll'
+  | 'reset'
+  | 'open'
+  | 'disable'
+  | 'enable'
+  | 'config'
+  | 'configure'
+  | 'health'
+  | 'metrics'
+  | 'events'
+  | 'asset';
 
 /**
  * Decides whether a request may use the admin router. Gets Express's `req` or Koa's `ctx` and
