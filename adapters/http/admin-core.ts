@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BreakerRegistry } from '../../lib/registry/breaker-registry.js';
+import { acquireHistory } from '../../lib/registry/registry-history.js';
 import {
   errorAnswer,
   jsonAnswer,
@@ -49,6 +50,7 @@ export class AdminCore<Req> {
   private readonly streams: EventStreams;
   private readonly metrics: Promise<MetricsSource | Error> | MetricsSource | false;
   private readonly owned: Promise<OwnedMetrics | Error> | null = null;
+  private readonly history: ReturnType<typeof acquireHistory> | null;
 
   constructor(
     private readonly registry: BreakerRegistry,
@@ -56,7 +58,8 @@ export class AdminCore<Req> {
     loadMetrics?: MetricsLoader,
   ) {
     this.auth = new AdminAuth(options.token, options.authorize);
-    this.streams = new EventStreams(registry, options.eventsInterval);
+    this.history = options.history === false ? null : acquireHistory(registry, options.history);
+    this.streams = new EventStreams(registry, options.eventsInterval, this.history?.history);
     if (options.metrics !== undefined) this.metrics = options.metrics;
     else if (loadMetrics === undefined) this.metrics = false;
     else {
@@ -106,6 +109,7 @@ export class AdminCore<Req> {
   /** Ends every event stream and releases the metrics the router made. */
   async close(): Promise<void> {
     this.streams.close();
+    this.history?.release();
     if (this.owned !== null) {
       const owned = await this.owned;
       if (!(owned instanceof Error)) owned.dispose();
@@ -167,6 +171,8 @@ export class AdminCore<Req> {
         return { kind: 'events' };
       case 'asset':
         return assetAnswer(match.asset!);
+      case 'history':
+        return this.breakerHistory(match.breaker!);
       case 'config':
       case 'configure':
         return this.config(match.breaker!, match.name === 'configure' ? body : undefined);
@@ -190,6 +196,18 @@ export class AdminCore<Req> {
         return jsonAnswer(200, breaker.snapshot());
       }
     }
+  }
+
+  /** `GET .../history`: the samples and state bands the dashboard draws. */
+  private breakerHistory(name: string): AdminAnswer {
+    if (this.history === null) {
+      return errorAnswer(404, 'not_found', 'History is turned off on this router (history: false)');
+    }
+    const history = this.history.history.of(name);
+    if (history === undefined) {
+      return errorAnswer(404, 'not_found', `No breaker called ${JSON.stringify(name)}`);
+    }
+    return jsonAnswer(200, history);
   }
 
   /** `GET` (no `changes`) or `PATCH .../config`. */

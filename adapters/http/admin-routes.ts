@@ -47,6 +47,7 @@ const ACTIONS: readonly string[] = ['reset', 'open', 'disable', 'enable'];
  * | `POST /circuit-breakers/:name/disable`, `.../enable` | disable, enable |
  * | `GET /circuit-breakers/:name/config` | config |
  * | `PATCH /circuit-breakers/:name/config` | configure |
+ * | `GET /circuit-breakers/:name/history` | history (the dashboard's charts) |
  * | `GET /health`, `GET /metrics`, `GET /events` | health, metrics, events |
  * | `GET /assets/:file` | asset (the dashboard's chart library) |
  *
@@ -80,10 +81,15 @@ export function matchRoute(method: string, path: string): RouteMatch {
       return pick(method, READ, { name: 'show', action: 'read', breaker });
     }
     case 3: {
-      if (first !== 'circuit-breakers' || (third !== 'config' && !ACTIONS.includes(third!)))
+      if (
+        first !== 'circuit-breakers' ||
+        (third !== 'config' && third !== 'history' && !ACTIONS.includes(third!))
+      )
         return null;
       const breaker = decode(second!);
       if (breaker === undefined) return { kind: 'malformed' };
+      if (third === 'history')
+        return pick(method, READ, { name: 'history', action: 'read', breaker });
       if (third === 'config') {
         if (method === 'PATCH')
           return { kind: 'route', name: 'configure', action: 'write', breaker };

@@ -108,7 +108,10 @@ export class BreakerHistory {
     private readonly breaker: Breaker,
     readonly intervalMs: number,
     readonly keepMs: number,
+    /** Whether to start with a band of the breaker's state now; not when a move starts it. */
+    seed = true,
   ) {
+    if (!seed) return;
     const snapshot = breaker.snapshot();
     this.bands.push({
       state: snapshot.state,

@@ -26,6 +26,8 @@ export interface HistoryOptions {
 export class RegistryHistory {
   readonly intervalMs: number;
   readonly keepMs: number;
+  /** Bumped whenever anything is recorded, so a reader can tell whether to send it again. */
+  revision = 0;
   private readonly histories = new Map<string, BreakerHistory>();
   private readonly subscriptions: Disposable[];
   private timer: ReturnType<typeof setInterval> | null;
@@ -45,8 +47,14 @@ export class RegistryHistory {
       );
     }
     this.subscriptions = [
-      registry.on('stateChange', (event) => this.track(event.breaker)?.moved(event)),
-      registry.on('configure', (event) => this.track(event.breaker)?.configured(event)),
+      registry.on('stateChange', (event) => {
+        this.revision++;
+        this.track(event.breaker, false)?.moved(event);
+      }),
+      registry.on('configure', (event) => {
+        this.revision++;
+        this.track(event.breaker)?.configured(event);
+      }),
     ];
     this.sample();
     this.timer = setInterval(() => this.sample(), this.intervalMs);
@@ -55,6 +63,7 @@ export class RegistryHistory {
 
   /** Samples every breaker now (the timer does it every `intervalMs`). */
   sample(): void {
+    this.revision++;
     for (const breaker of this.registry.list()) this.track(breaker.name)?.sample();
     if (this.histories.size > this.registry.list().length) {
       for (const name of this.histories.keys())
@@ -80,12 +89,12 @@ export class RegistryHistory {
     this.timer = null;
   }
 
-  private track(name: string): BreakerHistory | undefined {
+  private track(name: string, seed = true): BreakerHistory | undefined {
     let history = this.histories.get(name);
     if (history === undefined) {
       const breaker = this.registry.find(name);
       if (breaker === undefined) return undefined;
-      history = new BreakerHistory(breaker, this.intervalMs, this.keepMs);
+      history = new BreakerHistory(breaker, this.intervalMs, this.keepMs, seed);
       this.histories.set(name, history);
     }
     return history;
