@@ -2,7 +2,8 @@
 // Installs the Debian packages the specs need when they are missing: chromium, for the
 // dashboard spec in real headless Chromium, and redis-server, which the RedisStore specs start
 // on a port of their own (nothing needs it running as a service), with redis-cli (redis-tools),
-// which joins three of them into the Redis Cluster the cluster spec runs on. Runs before
+// which joins three of them into the Redis Cluster the cluster spec runs on, and prometheus,
+// whose promtool evaluates the Grafana board's queries against a scraped /metrics. Runs before
 // `npm test`; does nothing when all are there.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -11,6 +12,7 @@ const needed = [
   { pkg: 'chromium', path: '/usr/bin/chromium' },
   { pkg: 'redis-server', path: '/usr/bin/redis-server' },
   { pkg: 'redis-tools', path: '/usr/bin/redis-cli' },
+  { pkg: 'prometheus', path: '/usr/bin/promtool' },
 ];
 const missing = needed.filter(({ path }) => !existsSync(path)).map(({ pkg }) => pkg);
 if (missing.length === 0) process.exit(0);

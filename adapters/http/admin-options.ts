@@ -1,3 +1,4 @@
+import type { HistoryOptions } from '../../lib/registry/registry-history.js';
 import { show } from '../../lib/breaker/validate-options.js';
 
 /** What a request to the admin router asks for: handed to `authorize` with the request. */
@@ -12,7 +13,21 @@ export interface AdminAccess {
 
 /** The admin routes by name. */
 export type AdminRouteName =
-  'dashboard' | 'list' | 'show' | 'resetAll' | 'reset' | 'open' | 'health' | 'metrics' | 'events';
+  | 'dashboard'
+  | 'list'
+  | 'show'
+  | 'resetAll'
+  | 'reset'
+  | 'open'
+  | 'disable'
+  | 'enable'
+  | 'config'
+  | 'configure'
+  | 'history'
+  | 'health'
+  | 'metrics'
+  | 'events'
+  | 'asset';
 
 /**
  * Decides whether a request may use the admin router. Gets Express's `req` or Koa's `ctx` and
@@ -74,6 +89,12 @@ export interface AdminOptions<Req> {
   panels?: readonly DashboardPanel[];
   /** How often `GET /events` sends every breaker's snapshot, in ms. Default 1 000. */
   eventsInterval?: number;
+  /**
+   * The dashboard's charts and state timeline: how often every breaker is sampled and how long
+   * samples are kept ({@link HistoryOptions}; default every 5 s for 15 minutes), or `false` to
+   * keep none. Routers of one registry share one history.
+   */
+  history?: HistoryOptions | false;
   /** Largest request body the POST routes accept, in bytes; larger answers 413. Default 16 384. */
   bodyLimit?: number;
   /**
@@ -90,6 +111,7 @@ export interface ResolvedAdminOptions<Req> {
   readonly metrics: MetricsSource | false | undefined;
   readonly panels: readonly DashboardPanel[];
   readonly eventsInterval: number;
+  readonly history: HistoryOptions | false;
   readonly bodyLimit: number;
   readonly onError: (error: unknown) => void;
 }
@@ -100,6 +122,7 @@ const ADMIN_OPTION_NAMES = [
   'metrics',
   'panels',
   'eventsInterval',
+  'history',
   'bodyLimit',
   'onError',
 ] as const;
@@ -148,6 +171,10 @@ export function validateAdminOptions<Req>(
       `${where}: eventsInterval must be a number of ms >= 50, got ${show(eventsInterval)}`,
     );
   }
+  const history = o.history ?? {};
+  if (history !== false && (typeof history !== 'object' || history === null)) {
+    throw new TypeError(`${where}: history must be false or an object, got ${show(history)}`);
+  }
   const bodyLimit = o.bodyLimit ?? 16_384;
   if (typeof bodyLimit !== 'number' || !Number.isInteger(bodyLimit) || bodyLimit < 0) {
     throw new RangeError(
@@ -163,6 +190,7 @@ export function validateAdminOptions<Req>(
     metrics: o.metrics,
     panels,
     eventsInterval,
+    history,
     bodyLimit,
     onError: o.onError ?? ((error) => console.error('breakwater admin router:', error)),
   };

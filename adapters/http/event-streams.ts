@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { StateChangeEvent } from '../../lib/events/breaker-events.js';
 import type { Disposable } from '../../lib/events/emitter.js';
 import type { BreakerRegistry } from '../../lib/registry/breaker-registry.js';
+import type { RegistryHistory } from '../../lib/registry/registry-history.js';
 
 /** A client that has this much unsent data is too slow to follow: its stream is ended. */
 const MAX_BUFFERED_BYTES = 1 << 20;
@@ -10,7 +11,9 @@ const MAX_BUFFERED_BYTES = 1 << 20;
  * The server-sent event streams of `GET /events`. Each client gets, as `text/event-stream`:
  * - `event: snapshot` with `{ at, breakers: [snapshot, ...] }` when it connects and then every
  *   `intervalMs`;
- * - `event: state` with `{ breaker, from, to, reason, at, remote, snapshot }` at each state change.
+ * - `event: state` with `{ breaker, from, to, reason, at, remote, snapshot }` at each state change;
+ * - `event: history` with `{ breakers: [history, ...] }` (see `RegistryHistory`) when it connects
+ *   and at the next tick after anything was recorded.
  *
  * All clients share one registry subscription and one (unref'd) timer, made when the first
  * client connects and dropped when the last one leaves, so streams that come and go leave no
@@ -21,9 +24,13 @@ export class EventStreams {
   private subscription: Disposable | null = null;
   private timer: ReturnType<typeof setInterval> | null = null;
 
+  private historySent = -1;
+
   constructor(
     private readonly registry: BreakerRegistry,
     private readonly intervalMs: number,
+    /** When given, `event: history` frames carry it: on connect, then whenever it changed. */
+    private readonly history?: RegistryHistory,
   ) {}
 
   /** How many clients are connected. */
@@ -47,6 +54,7 @@ export class EventStreams {
     response.once('close', () => this.leave(response));
     if (this.clients.size === 1) this.start();
     this.send(response, this.snapshotFrame());
+    if (this.history !== undefined) this.send(response, this.historyFrame());
   }
 
   /** Ends every stream and drops the subscription and the timer. */
@@ -64,7 +72,12 @@ export class EventStreams {
     this.subscription = this.registry.on('stateChange', (event) =>
       this.broadcast(this.stateFrame(event)),
     );
-    this.timer = setInterval(() => this.broadcast(this.snapshotFrame()), this.intervalMs);
+    this.timer = setInterval(() => {
+      this.broadcast(this.snapshotFrame());
+      if (this.history !== undefined && this.history.revision !== this.historySent) {
+        this.broadcast(this.historyFrame());
+      }
+    }, this.intervalMs);
     this.timer.unref();
   }
 
@@ -90,6 +103,11 @@ export class EventStreams {
 
   private snapshotFrame(): string {
     return frame('snapshot', { at: Date.now(), breakers: this.registry.snapshot() });
+  }
+
+  private historyFrame(): string {
+    this.historySent = this.history!.revision;
+    return frame('history', { breakers: this.history!.all() });
   }
 
   private stateFrame(event: StateChangeEvent): string {

@@ -13,9 +13,10 @@ import { announce } from './announce.js';
 import { Circuit, type MoveWatcher } from './circuit.js';
 import { GuardedCall, InFlightCalls, type CallOwner } from './guarded-call.js';
 import type { BreakerOptions, Clock, ResolvedOptions } from './options.js';
-import type { BreakerSnapshot } from './snapshot.js';
+import type { BreakerSnapshot, ConfigSnapshot } from './snapshot.js';
 import type { CircuitState, CircuitStateName } from './state.js';
 import { validateOptions } from './validate-options.js';
+import { applyChanges, changedOptions, configOf, type ConfigChanges } from './live-config.js';
 
 /** The function a breaker guards. It receives a signal that aborts on timeout, caller abort and shutdown. */
 export type Guarded<T> = (signal: AbortSignal) => T | PromiseLike<T>;
@@ -42,6 +43,7 @@ const UNTIMED = Number.NaN;
  */
 export class Breaker implements CallOwner, MoveWatcher {
   readonly name: string;
+  /** The options in force; {@link configure} replaces them. */
   readonly options: ResolvedOptions;
   /** Counters since the breaker was made or last reset. */
   readonly stats = new BreakerStats();
@@ -49,8 +51,8 @@ export class Breaker implements CallOwner, MoveWatcher {
   readonly circuit: Circuit;
   /** @internal */ inFlight = 0;
   private readonly clock: Clock;
-  private readonly timeout: number | false;
-  private readonly slowMs: number;
+  private timeout: number | false;
+  private slowMs: number;
   /** The breaker's own emitter, made on the first subscription; until then events go to the registry's. */
   private ownEvents: Emitter<BreakerEvents> | null = null;
   private readonly registryEvents: Emitter<BreakerEvents> | null;
@@ -76,6 +78,13 @@ export class Breaker implements CallOwner, MoveWatcher {
     this.sampler = new TimeSampler();
     this.lastRead = this.clock.now();
     this.circuit = new Circuit(this.name, o, this, context.origin ?? 'local', this.lastRead);
+    this.circuit.onConfig = (config) => {
+      try {
+        this.reconfigure(config as ConfigChanges);
+      } catch {
+        // a change this replica cannot run (another version's option): it keeps its own
+      }
+    };
     if (context.store !== undefined) this.circuit.attach(context.store);
   }
 
@@ -182,6 +191,46 @@ export class Breaker implements CallOwner, MoveWatcher {
   /** Lets every call through, still measured, until {@link reset}. */
   disable(): void {
     this.circuit.operatorMove({ kind: 'disabled', since: this.clock.now() });
+  }
+
+  /** Ends a {@link disable}: the breaker closes, keeping its counters. Does nothing in other states. */
+  enable(): void {
+    if (this.circuit.current.kind === 'disabled')
+      this.circuit.operatorMove({ kind: 'closed', since: this.clock.now() });
+  }
+
+  /**
+   * Changes thresholds and timeouts of the live breaker (see {@link LIVE_OPTION_NAMES}), checked
+   * as at construction; state, counters and the rolling window are kept. Emits `configure` and
+   * returns the options now in force, as JSON. Calls in flight keep the deadline they started with.
+   * With a shared store the change is an operator's move: every replica applies it, until the
+   * next operator config change.
+   *
+   * @example
+   * breaker.configure({ failureThreshold: 10, timeout: 5_000, errorThresholdPercentage: null });
+   */
+  configure(changes: ConfigChanges): ConfigSnapshot {
+    const config = this.reconfigure(changes);
+    this.circuit.shareConfig(changes, this.lastRead);
+    return config;
+  }
+
+  /** Runs with `changes` from now on: {@link configure}'s, or another replica's operator's. */
+  private reconfigure(changes: ConfigChanges): ConfigSnapshot {
+    const before = this.options;
+    const next = applyChanges(before, changes);
+    (this as { options: ResolvedOptions }).options = next;
+    this.timeout = next.timeout;
+    this.slowMs = next.slowCallDurationThreshold ?? Number.POSITIVE_INFINITY;
+    this.seenRevision = -1;
+    this.circuit.reconfigure(next, this.read());
+    const config = configOf(next);
+    const events = this.events();
+    if (events !== null && events.active) {
+      const changed = changedOptions(before, next);
+      events.emit('configure', { breaker: this.name, changed, config, at: this.lastRead });
+    }
+    return config;
   }
 
   /** Subscribes to one of the breaker's {@link BreakerEvents}. */

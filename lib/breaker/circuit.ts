@@ -12,6 +12,7 @@ import {
   type StateStore,
   type StoreAttachment,
 } from '../store/state-store.js';
+import { ratePolicies } from './live-config.js';
 import type { ResolvedOptions } from './options.js';
 import { fromShared, toShared } from './shared-state.js';
 import type { CircuitState, CircuitStateName, HalfOpen, OpenReason } from './state.js';
@@ -47,11 +48,11 @@ export class Circuit {
   /** Successes since the last move. */
   successCount = 0;
   /** Calls in the rolling window; rate policies read it, snapshots show it. */
-  readonly window: RollingWindow;
+  window: RollingWindow;
   /** Failures in a row; the snapshot's `failureCount`. Never trips when `failureThreshold` is false. */
-  readonly consecutive: ConsecutiveFailures;
+  consecutive: ConsecutiveFailures;
   /** Policies beyond the consecutive count, `null` when none is configured (the default). */
-  private readonly rates: TripPolicy[] | null = null;
+  private rates: TripPolicy[] | null = null;
   private attachment: StoreAttachment | null = null;
   /** Where the state held stands in the fleet's order of writes: its own write or an adopted one. */
   private stamp: Stamp;
@@ -71,7 +72,7 @@ export class Circuit {
 
   constructor(
     private readonly name: string,
-    private readonly options: ResolvedOptions,
+    private options: ResolvedOptions,
     /** Told of every move, to announce it. */
     private readonly watcher: MoveWatcher,
     private readonly origin: string,
@@ -97,6 +98,32 @@ export class Circuit {
   /** Where the state held stands in the fleet's order of writes (while half-open: its period). */
   get stamped(): Stamp {
     return this.stamp;
+  }
+
+  /**
+   * Runs with `options` from now on, keeping the state, the window's counts and the failures in
+   * a row (see `lib/breaker/live-config.ts`). An open circuit keeps its current wait.
+   */
+  reconfigure(options: ResolvedOptions, now: number): void {
+    const before = this.options;
+    this.options = options;
+    if (
+      options.rollingCountTimeout !== before.rollingCountTimeout ||
+      options.rollingCountBuckets !== before.rollingCountBuckets
+    ) {
+      this.window = this.window.resized(
+        options.rollingCountTimeout,
+        options.rollingCountBuckets,
+        now,
+      );
+    }
+    const threshold = options.failureThreshold === false ? Infinity : options.failureThreshold;
+    if (threshold !== this.consecutive.threshold) {
+      const consecutive = new ConsecutiveFailures(threshold);
+      consecutive.count = this.consecutive.count;
+      this.consecutive = consecutive;
+    }
+    this.rates = ratePolicies(this.window, options);
   }
 
   /** Joins `store`, adopting the state the fleet already shares. */
@@ -285,15 +312,25 @@ export class Circuit {
   }
 
   /**
-   * Shares an operator's option changes with the fleet as an operator move that keeps the current
-   * state; every replica (this one included, through {@link onConfig}'s caller) applies `config`.
+   * Shares an operator's option changes (already applied here) with the fleet: an operator move
+   * that keeps the state, counts and window. Every replica applies the changes through
+   * {@link onConfig}; later writes carry them, so they hold until the next config change.
    */
   shareConfig(config: Readonly<Record<string, unknown>>, now: number): void {
     this.config = { ...this.config, ...config };
     const state = this.current;
-    const same: CircuitState =
-      state.kind === 'half_open' ? { ...state, since: now, trials: 0, successes: 0 } : state;
-    this.operatorMove(same);
+    const stamp = {
+      term: this.stamp.term + 1,
+      version: this.stamp.version + 1,
+      origin: this.origin,
+    };
+    if (state.kind === 'half_open') {
+      // a half-open write opens a period of its own: trials in flight count in the one before
+      return this.write({ ...state, since: now, trials: 0, successes: 0 }, stamp);
+    }
+    this.stamp = stamp;
+    this.lastWrite = stamp;
+    this.attachment?.publish(toShared(state, stamp, this.config));
   }
 
   /** The open state for a trip at `now`, with its backoff. */
@@ -325,6 +362,15 @@ export class Circuit {
     if (config !== undefined && JSON.stringify(config) !== JSON.stringify(this.config)) {
       this.config = config;
       this.onConfig?.(config);
+    }
+    const state = this.current;
+    if (
+      shared.state === state.kind &&
+      state.kind !== 'half_open' &&
+      shared.changedAt === state.since &&
+      (state.kind !== 'open' || shared.openUntil === state.until)
+    ) {
+      return; // the move this replica already made, written again with a config change
     }
     this.enter(fromShared(shared), true, shared.state === 'half_open' ? stamp : null);
   }

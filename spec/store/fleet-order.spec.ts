@@ -122,3 +122,32 @@ describe('The fleet order of writes (term, version, origin)', () => {
     expect(b!.state).to.equal('closed');
   });
 });
+
+describe('Config changes shared as operator moves', () => {
+  const clock = new ManualClock(1_000);
+  const options = { failureThreshold: 1, resetTimeout: 1_000, clock };
+
+  it('applies a configure() on every replica, keeping each one’s state, and outranks automatic moves', async () => {
+    const store = new DelayedStore();
+    const [a, b, c] = replicas(store, ['z', 'b', 'c'], options);
+    // during an outage (nothing delivered) a flaps automatically; c's operator changes the config
+    await repeat(a!, 1, fail503);
+    clock.advance(1_000);
+    await repeat(a!, 1, fail503);
+    c!.configure({ failureThreshold: 3, resetTimeout: 2_000 });
+    expect(c!.state).to.equal('closed');
+    store.deliverAll();
+    for (const r of [a!, b!, c!]) {
+      expect(r.options.failureThreshold).to.equal(3);
+      expect(r.options.resetTimeout).to.equal(2_000);
+      expect(r.state).to.equal('closed');
+    }
+    // carried by later writes: a replica that joins afterwards runs with it too
+    await repeat(b!, 3, fail503);
+    expect(b!.state).to.equal('open');
+    store.deliverAll();
+    const [late] = replicas(store, ['late'], options);
+    expect(late!.options.failureThreshold).to.equal(3);
+    expect(late!.state).to.equal('open');
+  });
+});
