@@ -13,6 +13,9 @@ import { BreakerRegistry, stampKey, type Breaker } from '../../../lib/index.js';
 export type ReplicaCommand =
   | { cmd: 'move'; name: string; move: 'trip' | 'isolate' | 'reset' | 'disable' }
   | { cmd: 'state'; name: string }
+  | { cmd: 'moves'; moves: { name: string; move: 'trip' | 'isolate' | 'reset' | 'disable' }[] }
+  | { cmd: 'states'; names: string[] }
+  | { cmd: 'events' }
   | { cmd: 'load'; name: string; ms: number; calls: number; failRate: number; trialMs: number }
   | { cmd: 'traffic' }
   | { cmd: 'exit' };
@@ -25,7 +28,21 @@ export interface ReplicaState {
   changedAt: number;
 }
 
-/** What a `load` run saw: provider calls per half-open period, and calls that failed otherwise. */
+/** A move another replica made, as this one heard it: when (epoch ms, sub-ms precision). */
+export interface HeardMove {
+  name: string;
+  to: string;
+  remote: boolean;
+  at: number;
+}
+
+/** Epoch ms with sub-ms precision, comparable across processes on one machine. */
+export const preciseNow = (): number => performance.timeOrigin + performance.now();
+
+/**
+ * What a `load` run saw: provider calls per half-open period (`<breaker>@<term>.<version>.<origin>`),
+ * and calls that failed otherwise.
+ */
 export interface LoadReport {
   trials: Record<string, number>;
   calls: number;
@@ -69,6 +86,26 @@ const registry = new BreakerRegistry({
   },
 });
 
+const heard: HeardMove[] = [];
+registry.on('stateChange', (e) => {
+  heard.push({ name: e.breaker, to: e.to, remote: e.remote, at: preciseNow() });
+});
+
+async function move(name: string, kind: 'trip' | 'isolate' | 'reset' | 'disable') {
+  const breaker = registry.get(name);
+  const at = preciseNow();
+  if (kind === 'trip') {
+    await breaker
+      .execute(async () => {
+        throw new ProviderError('down');
+      })
+      .catch(() => undefined);
+  } else {
+    breaker[kind]();
+  }
+  return { ...stateOf(breaker), at };
+}
+
 class ProviderError extends Error {
   status = 503;
 }
@@ -97,7 +134,10 @@ async function load(
     const call = breaker.execute(async () => {
       report.calls++;
       const circuit = breaker.circuit;
-      const period = circuit.current.kind === 'half_open' ? stampKey(circuit.stamped) : null;
+      const period =
+        circuit.current.kind === 'half_open'
+          ? `${breaker.name}@${stampKey(circuit.stamped)}`
+          : null;
       if (period !== null) {
         report.trials[period] = (report.trials[period] ?? 0) + 1;
         const times = (report.trialTimes[period] ??= [Date.now(), Date.now()]);
@@ -123,19 +163,14 @@ async function load(
 process.on('message', (message: ReplicaCommand & { id: number }) => {
   const answer = async (): Promise<unknown> => {
     switch (message.cmd) {
-      case 'move': {
-        const breaker = registry.get(message.name);
-        if (message.move === 'trip') {
-          await breaker
-            .execute(async () => {
-              throw new ProviderError('down');
-            })
-            .catch(() => undefined);
-        } else {
-          breaker[message.move]();
-        }
-        return stateOf(breaker);
-      }
+      case 'move':
+        return move(message.name, message.move);
+      case 'moves':
+        return Promise.all(message.moves.map((m) => move(m.name, m.move)));
+      case 'states':
+        return message.names.map((name) => stateOf(registry.get(name)));
+      case 'events':
+        return heard.splice(0);
       case 'state':
         return stateOf(registry.get(message.name));
       case 'load': {

@@ -93,7 +93,7 @@ describe('A fleet of 4 forked replicas on one redis-server', function () {
     const closed = await fleet.converged(name);
     expect(closed.state).to.equal('closed');
     const [period] = Object.keys(report.trials);
-    const [term, version] = period!.split('.').map(Number);
+    const [term, version] = period!.split('@')[1]!.split('.').map(Number);
     const [closedTerm, closedVersion] = closed.stamp.split('.').map(Number);
     // the close is the move from the trial's own period, written with its outcome
     expect([closedTerm, closedVersion]).to.deep.equal([term, version! + 1]);
