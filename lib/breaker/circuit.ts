@@ -16,7 +16,7 @@ import { ratePolicies } from './live-config.js';
 import type { ResolvedOptions } from './options.js';
 import { fromShared, toShared } from './shared-state.js';
 import type { CircuitState, CircuitStateName, HalfOpen, OpenReason } from './state.js';
-import type { PastTrials } from './past-trials.js';
+import { PastTrials, lateStamp } from './past-trials.js';
 
 /** Whoever announces a circuit's moves: the breaker. */
 export interface MoveWatcher {
@@ -61,7 +61,7 @@ export class Circuit {
   /** The stamp of this replica's last write. */
   private lastWrite: Stamp | null = null;
   /** Trials still in flight from half-open epochs that have ended: they count in their period. */
-  private readonly past = new Map<number, PastTrials>();
+  private readonly past = new PastTrials();
   /** Option changes an operator shared, carried by every later write; `undefined` when none. */
   config: Readonly<Record<string, unknown>> | undefined = undefined;
   /**
@@ -200,7 +200,7 @@ export class Circuit {
       this.attachment?.releaseTrial(this.period!);
       return;
     }
-    const past = this.endPastTrial(epoch);
+    const past = this.past.end(epoch);
     if (past !== undefined) this.attachment?.releaseTrial(past.period);
   }
 
@@ -250,18 +250,13 @@ export class Circuit {
    * against the move that ended the period; the permit is given back with it.
    */
   lateTrial(epoch: number, success: boolean, now: number, retryAfterMs?: number): void {
-    const past = this.endPastTrial(epoch);
+    const past = this.past.end(epoch);
     if (past === undefined) return;
     const period = past.period;
-    const written = this.lastWrite;
-    const wroteSince =
-      written !== null &&
-      (written.term > period.term ||
-        (written.term === period.term && written.version > period.version));
-    const stamp = { term: period.term, version: period.version + 1, origin: this.origin };
+    const stamp = lateStamp(period, this.lastWrite, this.origin);
     const moves =
       (!success || ++past.successes >= this.options.successThreshold) &&
-      !wroteSince &&
+      stamp !== null &&
       isNewer(stamp, this.stamp);
     if (!moves) {
       this.attachment?.releaseTrial(period);
@@ -270,7 +265,7 @@ export class Circuit {
     const next: CircuitState = success
       ? { kind: 'closed', since: now }
       : this.opened('trial_failed', now, past.reopenCount + 1, retryAfterMs ?? 0);
-    this.write(next, stamp, period);
+    this.write(next, stamp!, period);
   }
 
   /**
@@ -294,8 +289,7 @@ export class Circuit {
    * same step as the write.
    */
   moveTo(next: CircuitState, trialOf?: Stamp): void {
-    const stamp = { term: this.stamp.term, version: this.stamp.version + 1, origin: this.origin };
-    this.write(next, stamp, trialOf);
+    this.write(next, this.next(0), trialOf);
   }
 
   /**
@@ -303,12 +297,13 @@ export class Circuit {
    * automatic move made without knowing of it, during a Redis outage included.
    */
   operatorMove(next: CircuitState): void {
-    const stamp = {
-      term: this.stamp.term + 1,
-      version: this.stamp.version + 1,
-      origin: this.origin,
-    };
-    this.write(next, stamp);
+    this.write(next, this.next(1));
+  }
+
+  /** This replica's next stamp: one version on, in the same term or (an operator's) the next. */
+  private next(terms: 0 | 1): Stamp {
+    const { term, version } = this.stamp;
+    return { term: term + terms, version: version + 1, origin: this.origin };
   }
 
   /**
@@ -319,11 +314,7 @@ export class Circuit {
   shareConfig(config: Readonly<Record<string, unknown>>, now: number): void {
     this.config = { ...this.config, ...config };
     const state = this.current;
-    const stamp = {
-      term: this.stamp.term + 1,
-      version: this.stamp.version + 1,
-      origin: this.origin,
-    };
+    const stamp = this.next(1);
     if (state.kind === 'half_open') {
       // a half-open write opens a period of its own: trials in flight count in the one before
       return this.write({ ...state, since: now, trials: 0, successes: 0 }, stamp);
@@ -382,7 +373,8 @@ export class Circuit {
   private enter(next: CircuitState, remote: boolean, period: Stamp | null): void {
     const previous = this.current;
     const now = next.since;
-    if (previous.kind === 'half_open' && previous.trials > 0) this.keepPast(previous);
+    if (previous.kind === 'half_open')
+      this.past.keep(this.epoch, this.period ?? this.stamp, previous);
     this.period = period;
     this.current = next;
     this.epoch++;
@@ -391,24 +383,6 @@ export class Circuit {
     if (this.rates !== null) for (const policy of this.rates) policy.reset(now);
     if (next.kind === 'closed') this.window.clear(now);
     this.watcher.circuitMoved(previous.kind, next, remote);
-  }
-
-  private keepPast(state: HalfOpen): void {
-    const period = this.period ?? this.stamp;
-    this.past.set(this.epoch, {
-      period,
-      reopenCount: state.reopenCount,
-      trials: state.trials,
-      successes: state.successes,
-    });
-  }
-
-  /** Counts one trial of ended epoch `epoch` as settled; its record, if it had one. */
-  private endPastTrial(epoch: number): PastTrials | undefined {
-    const past = this.past.get(epoch);
-    if (past === undefined) return undefined;
-    if (--past.trials <= 0) this.past.delete(epoch);
-    return past;
   }
 
   /** A half-open admission that waited for the store's answer. */
@@ -425,7 +399,7 @@ export class Circuit {
       return CircuitOpenError.refusal(this.name, 0, 'half_open');
     }
     // The circuit moved while the store asked: the permit belongs to a period that is over.
-    this.endPastTrial(epoch);
+    this.past.end(epoch);
     if (granted) this.attachment?.releaseTrial(period);
     const kind = this.current.kind;
     if (kind === 'closed' || kind === 'disabled') return null;
