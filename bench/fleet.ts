@@ -60,6 +60,7 @@ try {
   const names = Array.from({ length: 50 }, (_, i) => `round-${i}`);
   let rounds = 0;
   let split = 0;
+  let stillSplit = 0;
   for (let batch = 0; batch < 20 * scale; batch++) {
     const perReplica = everyone.map(() => [] as { name: string; move: Move }[]);
     for (const name of names) {
@@ -72,10 +73,26 @@ try {
     const states = (await Promise.all(
       everyone.map((i) => fleet.ask(i, { cmd: 'states', names })),
     )) as ReplicaState[][];
-    names.forEach((_, n) => {
-      rounds++;
-      if (!agree(states.map((s) => s[n]!))) split++;
-    });
+    const splitNames = names.filter((_, n) => !agree(states.map((s) => s[n]!)));
+    rounds += names.length;
+    split += splitNames.length;
+    if (splitNames.length > 0) {
+      await sleep(1_000);
+      const later = (await Promise.all(
+        everyone.map((i) => fleet.ask(i, { cmd: 'states', names: splitNames })),
+      )) as ReplicaState[][];
+      splitNames.forEach((name, n) => {
+        if (!agree(later.map((s) => s[n]!))) {
+          stillSplit++;
+          if (process.env['FLEET_DEBUG'] === '1')
+            console.error(
+              name,
+              JSON.stringify(states.map((s) => s[names.indexOf(name)])),
+              JSON.stringify(later.map((s) => s[n])),
+            );
+        }
+      });
+    }
   }
   await drain();
 
@@ -137,7 +154,10 @@ try {
         `propagation of a move (${propagation.length} deliveries)`,
         `p50 ${fmt(percentile(propagation, 50), 2)} ms, p99 ${fmt(percentile(propagation, 99), 2)} ms`,
       ],
-      [`rounds of conflicting moves split 100 ms later`, `${split} of ${rounds}`],
+      [
+        `rounds of conflicting moves split 100 ms later (1 s later)`,
+        `${split} of ${rounds} (${stillSplit})`,
+      ],
       [
         `extra trials (halfOpenMaxCalls 2)`,
         `${extra} in ${periods.size} periods; worst period ${Math.max(...periods.values())} calls`,

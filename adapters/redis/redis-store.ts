@@ -10,6 +10,7 @@ import {
 } from '../../lib/index.js';
 import { FleetTrials } from './fleet-trials.js';
 import { CLAIM_TRIAL, RELEASE_TRIAL, WRITE_IF_NEWER } from './lua-scripts.js';
+import { CommandLog, asError } from './command-log.js';
 import { RedisKeys } from './redis-keys.js';
 import {
   resolveRedisStoreOptions,
@@ -81,10 +82,9 @@ export class RedisStore implements StateStore {
   private readonly subscriber: Redis | Cluster;
   private readonly keys: RedisKeys;
   private readonly entries = new Map<string, Entry>();
-  private readonly pending = new Set<Promise<unknown>>();
+  private readonly log: CommandLog;
   private readonly loaded: Promise<void>;
   private settleReady!: () => void;
-  private failing = false;
   private closed = false;
   private readonly onReady = (): void => this.resync();
   /** Resyncs once subscribed again, so nothing published after the reads can be missed. */
@@ -107,6 +107,7 @@ export class RedisStore implements StateStore {
    */
   constructor(options: RedisStoreOptions) {
     this.options = resolveRedisStoreOptions(options);
+    this.log = new CommandLog(this.options.onError, () => this.settleReady());
     this.redis = this.options.redis;
     this.keys = new RedisKeys(this.options.keyPrefix);
     const redis = this.redis;
@@ -147,9 +148,8 @@ export class RedisStore implements StateStore {
   }
 
   /** Resolves when every write, read and claim this store has sent so far has been answered. */
-  async flush(): Promise<void> {
-    await undefined; // a claim is sent at the end of the tick it was asked in: count it too
-    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  flush(): Promise<void> {
+    return this.log.flush();
   }
 
   /** Whether commands can be sent now; when not, breakers work on local state. */
@@ -198,7 +198,7 @@ export class RedisStore implements StateStore {
       await Promise.race([this.flush(), limit]);
       clearTimeout(timer);
     }
-    this.closed = true;
+    this.closed = this.log.closed = true;
     this.redis.off('ready', this.onReady);
     this.subscriber.off('ready', this.onSubscriberReady);
     this.subscriber.off('close', this.onSubscriberClose);
@@ -352,46 +352,18 @@ export class RedisStore implements StateStore {
   /** After a (re)connection: writes what the store knows, reads what it missed. */
   private resync(): void {
     if (!this.online) return;
-    this.failing = false;
+    this.log.healthy();
     for (const e of this.entries.values()) {
       if (e.state !== undefined) this.write(e, e.state);
       else if (e.listeners.size > 0) this.fetch(e);
     }
   }
 
-  /** Tracks a command's reply; a failure is reported, never thrown. */
   private send(reply: Promise<unknown>, onFailure?: () => void): void {
-    const done = reply.then(
-      () => undefined,
-      (error: unknown) => {
-        onFailure?.();
-        if (!this.closed) this.report(asError(error, 'a Redis command'));
-      },
-    );
-    this.pending.add(done);
-    void done.then(() => this.pending.delete(done));
+    this.log.send(reply, onFailure);
   }
 
   private report(error: Error): void {
-    this.settleReady();
-    const onError = this.options.onError;
-    if (onError !== undefined) {
-      try {
-        onError(error);
-      } catch {
-        // a failing error handler must not break the store
-      }
-      return;
-    }
-    if (this.failing) return;
-    this.failing = true;
-    process.emitWarning(
-      `breakwater/redis: ${error.message}; breakers work on local state until Redis answers`,
-      'BreakwaterRedisWarning',
-    );
+    this.log.report(error);
   }
-}
-
-function asError(error: unknown, what: string): Error {
-  return error instanceof Error ? error : new Error(`${what} failed: ${String(error)}`);
 }
