@@ -4,7 +4,6 @@ export {
   type StateStore,
   type StoreAttachment,
   isNewer,
-  sameStamp,
   stampKey,
 } from './state-store.js';
 export { MemoryStore } from './memory-store.js';

@@ -99,11 +99,6 @@ export function isNewer(a: Stamp, b: Stamp | undefined): boolean {
   return a.origin > b.origin;
 }
 
-/** Whether `a` and `b` are the same write. */
-export function sameStamp(a: Stamp, b: Stamp): boolean {
-  return a.term === b.term && a.version === b.version && a.origin === b.origin;
-}
-
 /** A stamp as one string, e.g. to name a half-open period in a key. */
 export function stampKey(stamp: Stamp): string {
   return `${stamp.term}.${stamp.version}.${stamp.origin}`;
