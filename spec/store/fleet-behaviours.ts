@@ -40,7 +40,7 @@ export async function eventually(condition: () => boolean, withinMs = 3_000): Pr
  * Starts a call on `breaker` that runs until `finish()` is called, asking again (after the stores
  * settle) while it is refused: a networked store may refuse while it claims a trial permit.
  */
-async function admitTrial(
+export async function admitTrial(
   breaker: Breaker,
   settle: () => Promise<void>,
 ): Promise<{ finish: () => void; done: Promise<string> }> {

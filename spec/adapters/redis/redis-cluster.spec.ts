@@ -3,7 +3,7 @@ import { Cluster } from 'ioredis';
 import { RedisStore } from '../../../adapters/redis/index.js';
 import { BreakerRegistry, isCircuitOpenError } from '../../../lib/index.js';
 import { ManualClock, fail503, rejection, repeat, succeed } from '../../breaker/helpers.js';
-import { eventually } from '../../store/fleet-behaviours.js';
+import { admitTrial, eventually } from '../../store/fleet-behaviours.js';
 import { redisCluster, type RedisCluster } from './redis-cluster.js';
 
 describe('RedisStore on a Redis Cluster of three masters', () => {
@@ -67,17 +67,12 @@ describe('RedisStore on a Redis Cluster of three masters', () => {
 
       // one trial permit for the fleet: the trial and its permit live in one slot
       clock.advance(1_000);
-      let finish!: () => void;
-      const trial = a!
-        .get('provider-3')
-        .execute(() => new Promise<string>((resolve) => (finish = () => resolve('ok'))));
-      await stores[0]!.flush();
-      await eventually(() => finish !== undefined);
+      const trial = await admitTrial(a!.get('provider-3'), () => stores[0]!.flush());
       expect(isCircuitOpenError(await rejection(b!.get('provider-3').execute(succeed)))).to.equal(
         true,
       );
-      finish();
-      expect(await trial).to.equal('ok');
+      trial.finish();
+      expect(await trial.done).to.equal('ok');
       await eventually(
         () => b!.get('provider-3').state === 'closed' && c.get('provider-3').state === 'closed',
       );

@@ -89,7 +89,7 @@ describe('A fleet of 4 forked replicas on one redis-server', function () {
     const open = await fleet.converged(name);
     expect(open.state).to.equal('open');
     await new Promise((resolve) => setTimeout(resolve, 60)); // resetTimeout is 40 ms
-    const report = await fleet.load(1, name, { ms: 40, calls: 4, failRate: 0, trialMs: 20 });
+    const report = await fleet.load(1, name, { ms: 80, calls: 8, failRate: 0, trialMs: 20 });
     const closed = await fleet.converged(name);
     expect(closed.state).to.equal('closed');
     const [period] = Object.keys(report.trials);

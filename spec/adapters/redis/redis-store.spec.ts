@@ -98,6 +98,10 @@ describe('RedisStore (breakwater/redis) on a real redis-server', () => {
       RangeError,
       /trialTtlMs.*got 1.5/,
     );
+    expect(() => new RedisStore({ redis, claimWaitMs: 0 })).to.throw(
+      RangeError,
+      /claimWaitMs.*got 0/,
+    );
     expect(() => new RedisStore({ redis, onError: 'log' as never })).to.throw(
       TypeError,
       /onError must be a function, got "log"/,
