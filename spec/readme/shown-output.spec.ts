@@ -16,6 +16,8 @@ import { adminRouter, protect } from '../../adapters/express/index.js';
 import { startGateway } from '../../examples/ai-gateway/index.js';
 import { banner } from '../../examples/shared/command-line.js';
 import { readGatewayConfig } from '../../examples/shared/gateway-config.js';
+import { startFakeProvider } from '../../lib/testing/index.js';
+import { chatBody, openaiFor } from '../testing/sdk-helpers.js';
 import { differences, parseShown } from './shown-output.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -99,6 +101,31 @@ describe('output shown in the docs', () => {
     const shown = parseShown(block(docs('admin.md'), 'json', '"degraded"'));
     const health = await request(createServer(app)).get('/admin/health').expect(200);
     expect(health.body).to.deep.equal(shown);
+  });
+
+  it('docs/classification.md: the snapshot after a 429 with retry-after 120', async () => {
+    const code = block(docs('classification.md'), 'ts', "reason: 'rate_limited'");
+    const comment = /breaker\.snapshot\(\);\n((?:\/\/.*\n)+)/
+      .exec(code)![1]!
+      .replace(/^\/\/ ?/gm, '')
+      .replace(/\s+--.*$/s, '');
+    const shown = parseShown(comment.replace(/(\w+):/g, '"$1":').replaceAll("'", '"'));
+    const fake = await startFakeProvider();
+    try {
+      fake.setFault('openai', { kind: 'status', status: 429, retryAfter: 120 });
+      const openai = openaiFor(fake);
+      const breaker = new Breaker({
+        name: 'openai',
+        resetTimeout: 60_000,
+        failureThreshold: 5,
+        timeout: false,
+        clock: manualClock(),
+      });
+      await breaker.execute(() => openai.chat.completions.create(chatBody('a'))).catch(() => {});
+      expect(differences(shown, breaker.snapshot())).to.deep.equal([]);
+    } finally {
+      await fake.close();
+    }
   });
 
   it('the 403 answer names the environment variable the docs use', async () => {
