@@ -1,12 +1,14 @@
 /**
  * The README's code and the examples, compiled by the real `tsc` against the built package as a
- * user installs it (`node_modules/breakwater`), in three setups, each with
+ * user installs it (`node_modules/breakwater`), in three setups (and a fourth for the older frameworks), each with
  * `exactOptionalPropertyTypes` and `strict` on:
  * - `tsc --init`'s file, changed only as docs/engine.md tells users to change it (TC39 decorators);
  * - the same, changed as it says for legacy decorators (`experimentalDecorators`,
  *   `emitDecoratorMetadata`), where tsyringe's snippets compile too;
  * - a minimal hand-written file for TC39 decorators with `skipLibCheck` off, so the shipped
- *   declarations themselves are checked against the typings of the frameworks.
+ *   declarations themselves are checked against the typings of the frameworks;
+ * and once more the first setup with Express 4, Koa 2 and their typings (`@types/express` 4,
+ * `@types/koa` 2) where a user's install has them.
  * The first setup's output is then run by Node: decorated classes load, the quick start works.
  */
 import { expect } from 'chai';
@@ -23,7 +25,19 @@ const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const tsc = join(root, 'node_modules/typescript/bin/tsc');
 
-type Setup = 'init' | 'legacy' | 'minimal';
+type Setup = 'init' | 'legacy' | 'minimal' | 'older';
+
+/**
+ * The `older` setup's node_modules: Express 4 and Koa 2 with their typings (installed under the
+ * aliases `express4`, `koa2`, `@types/express4`, `@types/koa2`) where a user has them.
+ */
+const OLDER: Record<string, string> = {
+  express: 'express4',
+  koa: 'koa2',
+  '@types/express': '@types/express4',
+  '@types/koa': '@types/koa2',
+  '@koa/router': '@koa/router',
+};
 
 /** Runs tsc in `dir`; its diagnostics, or '' when it compiled. */
 async function compile(dir: string): Promise<string> {
@@ -89,6 +103,7 @@ describe('README snippets and examples under users’ compiler settings', functi
     const configs: Record<Setup, string> = {
       init: generated,
       legacy: generated,
+      older: generated,
       minimal: JSON.stringify({
         compilerOptions: {
           target: 'es2022',
@@ -101,14 +116,21 @@ describe('README snippets and examples under users’ compiler settings', functi
         },
       }),
     };
-    for (const setup of ['init', 'legacy', 'minimal'] as const) {
+    for (const setup of ['init', 'legacy', 'minimal', 'older'] as const) {
       const dir = (dirs[setup] = join(work, setup));
       await mkdir(join(dir, 'snippets'), { recursive: true });
       await writeFile(join(dir, 'package.json'), '{ "type": "module" }\n');
       if (setup === 'minimal') await writeFile(join(dir, 'tsconfig.json'), configs.minimal);
       else {
         await writeFile(join(dir, 'tsconfig.init.json'), configs[setup]);
-        const compilerOptions = setup === 'init' ? changes.standard : changes.legacy;
+        const compilerOptions =
+          setup === 'legacy'
+            ? changes.legacy
+            : setup === 'init'
+              ? changes.standard
+              : // resolve from where the links are, as in a flat install (the harness's, not a user's)
+                { ...changes.standard, preserveSymlinks: true };
+        if (setup === 'older') await olderModules(join(dir, 'node_modules'));
         await writeFile(
           join(dir, 'tsconfig.json'),
           JSON.stringify({ extends: './tsconfig.init.json', compilerOptions }),
@@ -127,6 +149,31 @@ describe('README snippets and examples under users’ compiler settings', functi
       }
     }
   });
+
+  /** The four compilations, started together at the end of before(): tsc is one process each. */
+  let compiled: Record<Setup, Promise<string>>;
+  before(() => {
+    compiled = {
+      init: compile(dirs.init),
+      legacy: compile(dirs.legacy),
+      minimal: compile(dirs.minimal),
+      older: compile(dirs.older),
+    };
+  });
+
+  /** Express 4 and Koa 2 where a user has them, and a copy of the package that finds them. */
+  async function olderModules(modules: string): Promise<void> {
+    for (const [name, installed] of Object.entries(OLDER)) {
+      await mkdir(join(modules, name, '..'), { recursive: true });
+      await symlink(join(root, 'node_modules', installed), join(modules, name), 'dir');
+    }
+    const copy = join(modules, 'breakwater');
+    await mkdir(copy);
+    await cp(join(root, 'package.json'), join(copy, 'package.json'));
+    for (const dir of ['dist/lib', 'dist/adapters']) {
+      await cp(join(root, dir), join(copy, dir), { recursive: true });
+    }
+  }
 
   after(async () => {
     if (process.env['KEEP'] !== undefined) return;
@@ -151,9 +198,10 @@ describe('README snippets and examples under users’ compiler settings', functi
     ['init', 'tsc --init, changed as the README says for standard decorators'],
     ['legacy', 'tsc --init, changed as the README says for experimentalDecorators'],
     ['minimal', 'TC39 decorators, a minimal config, skipLibCheck off'],
+    ['older', 'the first setup with Express 4, Koa 2 and their typings'],
   ] as const) {
     it(`compile: ${title}`, async () => {
-      const output = await compile(dirs[setup]);
+      const output = await compiled[setup];
       // Errors inside other packages' typings (skipLibCheck off checks them all) are theirs.
       const errors = output
         .split('\n')
@@ -168,6 +216,7 @@ describe('README snippets and examples under users’ compiler settings', functi
 
   it('runs what the first setup emitted on this Node: decorated classes load, the quick start answers', async () => {
     const dir = dirs.init;
+    await compiled.init;
     const decorated = readmeSnippets(await readFile(join(root, 'README.md'), 'utf8')).find(
       (s) => s.from === 'spec/decorators/fixtures/readme-llm.ts',
     )!;
