@@ -1,6 +1,6 @@
 /**
  * The README's code and the examples, compiled by the real `tsc` against the built package as a
- * user installs it (`node_modules/breakwater`), in three setups (and a fourth for the older frameworks), each with
+ * user installs it (`node_modules/breakwater`), in three setups, each with
  * `exactOptionalPropertyTypes` and `strict` on:
  * - `tsc --init`'s file, changed only as docs/engine.md tells users to change it (TC39 decorators);
  * - the same, changed as it says for legacy decorators (`experimentalDecorators`,
