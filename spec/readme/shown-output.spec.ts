@@ -8,6 +8,7 @@ import { expect } from 'chai';
 import express from 'express';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import request from 'supertest';
@@ -30,6 +31,17 @@ function block(markdown: string, lang: string, marker: string): string {
     .filter((text) => text.includes(marker));
   expect(found, `one ${lang} block with ${marker}`).to.have.length(1);
   return found[0]!;
+}
+
+/** Shown values that differ on every run: only their type is compared. */
+const VARYING = new Set(['at']);
+
+/** The `event:` / `data:` pairs of a server-sent event stream. */
+function events(text: string): { event: string; data: string }[] {
+  return [...text.matchAll(/^event: (.*)\ndata: (.*)$/gm)].map((m) => ({
+    event: m[1]!,
+    data: m[2]!,
+  }));
 }
 
 /** A clock the spec moves. */
@@ -125,6 +137,52 @@ describe('output shown in the docs', () => {
       expect(differences(shown, breaker.snapshot())).to.deep.equal([]);
     } finally {
       await fake.close();
+    }
+  });
+
+  it('docs/admin.md: the events GET /events sends', async () => {
+    const registry = new BreakerRegistry();
+    const openai = registry.get('openai', { failureThreshold: 1 });
+    const app = express();
+    const admin = adminRouter(registry);
+    app.use('/admin', admin);
+    const server = createServer(app);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const abort = new AbortController();
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/admin/events`, {
+        signal: abort.signal,
+      });
+      const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+      let text = '';
+      const until = async (event: string) => {
+        while (!new RegExp(`^event: ${event}\\ndata: .*\\n\\n`, 'm').test(text)) {
+          text += (await reader.read()).value ?? '';
+        }
+      };
+      await until('snapshot');
+      await openai
+        .execute(async () => {
+          throw Object.assign(new Error('upstream 503'), { status: 503 });
+        })
+        .catch(() => undefined);
+      await until('state');
+      const sent = events(text);
+      const shown = events(block(docs('admin.md'), 'text', 'event: snapshot'));
+      expect(shown.map((e) => e.event)).to.deep.equal(['snapshot', 'state']);
+      for (const { event, data } of shown) {
+        const actual = sent.find((e) => e.event === event)!;
+        expect(
+          differences(parseShown(data), JSON.parse(actual.data), VARYING),
+          event,
+        ).to.deep.equal([]);
+      }
+    } finally {
+      abort.abort();
+      await admin.close();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 

@@ -1,6 +1,6 @@
 /**
  * Compares output shown in the docs with the output the code really gives. The docs abbreviate:
- * `, ...` before a closing brace and a `"...": "..."` entry stand for the keys left out, and a
+ * `, ...` before a closing brace, `{...}` and a `"...": "..."` entry stand for the keys left out, and a
  * string ending in `...` for the rest of the string (`"chatcmpl-..."`). Values that differ on
  * every run (a timestamp, a duration) are named in `varying`: for those only the type counts.
  */
@@ -10,7 +10,8 @@ export function parseShown(text: string): unknown {
   const strict = text
     .trim()
     .replace(/,\s*"\.\.\.":\s*"\.\.\."/g, '')
-    .replace(/,\s*\.\.\.\s*(?=[}\]])/g, '');
+    .replace(/,\s*\.\.\.\s*(?=[}\]])/g, '')
+    .replace(/\{\s*\.\.\.\s*\}/g, '{}');
   return JSON.parse(strict);
 }
 
