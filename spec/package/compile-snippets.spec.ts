@@ -206,7 +206,11 @@ describe('README snippets and examples under users’ compiler settings', functi
       const errors = output
         .split('\n')
         .filter((line) => line.includes('error TS') && !line.includes('/node_modules/'));
-      expect(errors).to.deep.equal([]);
+      expect(
+        errors,
+        'a README block that uses a name it does not make (an app, a client) needs it declared ' +
+          'in CONTEXT of spec/package/snippets.ts; snippets/snippet-NN.ts is the NNth ```ts block',
+      ).to.deep.equal([]);
       const files = await readdir(dirs[setup], { recursive: true });
       expect(
         files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).length,

@@ -54,10 +54,14 @@ const CONTEXT: Record<string, string> = {
   ChatClient: 'interface ChatClient { complete(prompt: string): Promise<string>; }',
   Llm: 'declare class Llm { complete(prompt: string): Promise<string>; }',
   llm: 'declare const llm: Llm;',
+  // an app's own wrapper of the SDK client, or the SDK client itself
   openai:
-    'declare const openai: { complete(prompt: string, signal?: AbortSignal): Promise<string> };',
+    "declare const openai: import('openai').default & { complete(prompt: string, signal?: AbortSignal): Promise<string> };",
   anthropic:
-    'declare const anthropic: { complete(prompt: string, signal?: AbortSignal): Promise<string> };',
+    "declare const anthropic: import('@anthropic-ai/sdk').default & { complete(prompt: string, signal?: AbortSignal): Promise<string> };",
+  breaker: "declare const breaker: import('breakwater').Breaker;",
+  signal: 'declare const signal: AbortSignal;',
+  prompt: 'declare const prompt: string;',
   complete: 'declare const complete: (prompt: string) => Promise<string>;',
   ModerationRejected: 'declare class ModerationRejected extends Error {}',
   tenantA: "declare const tenantA: import('tsyringe').DependencyContainer;",
