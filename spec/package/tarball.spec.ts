@@ -5,7 +5,7 @@
  */
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rename, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,12 +54,12 @@ describe('npm pack', function () {
       maxBuffer: 16 * 1024 * 1024,
     });
     const [{ filename }] = JSON.parse(stdout.slice(stdout.indexOf('['))) as { filename: string }[];
-    unpacked = join(work, 'app', 'node_modules');
-    await mkdir(unpacked, { recursive: true });
-    await run('tar', ['-xzf', join(work, filename), '-C', unpacked]);
-    unpacked = join(unpacked, 'breakwater');
-    await cp(join(unpacked, '..', 'package'), unpacked, { recursive: true });
-    await rm(join(unpacked, '..', 'package'), { recursive: true });
+    // Installed as npm would: the tarball's package/ becomes node_modules/breakwater.
+    const modules = join(work, 'app', 'node_modules');
+    await mkdir(modules, { recursive: true });
+    await run('tar', ['-xzf', join(work, filename), '-C', modules]);
+    unpacked = join(modules, 'breakwater');
+    await rename(join(modules, 'package'), unpacked);
     shipped = new Set(await filesUnder(unpacked));
     manifest = JSON.parse(
       await readFile(join(unpacked, 'package.json'), 'utf8'),
