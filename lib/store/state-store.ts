@@ -51,7 +51,7 @@ export interface SharedState extends Stamp {
    * Option changes an operator made live (the admin router's config route), in force on every
    * replica until the next operator config change. Absent when none was made.
    */
-  readonly config?: Readonly<Record<string, unknown>>;
+  readonly config?: Readonly<Record<string, unknown>> | undefined;
 }
 
 /** A breaker's link to a store, made by {@link StateStore.attach}. */
