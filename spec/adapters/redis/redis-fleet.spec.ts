@@ -89,7 +89,11 @@ describe('A fleet of 4 forked replicas on one redis-server', function () {
     const open = await fleet.converged(name);
     expect(open.state).to.equal('open');
     await new Promise((resolve) => setTimeout(resolve, 60)); // resetTimeout is 40 ms
-    const report = await fleet.load(1, name, { ms: 80, calls: 8, failRate: 0, trialMs: 20 });
+    // a trial runs (on a busy machine a claim may answer after a call's bounded wait: call again)
+    let report = await fleet.load(1, name, { ms: 80, calls: 8, failRate: 0, trialMs: 20 });
+    for (let tries = 0; Object.keys(report.trials).length === 0 && tries < 5; tries++) {
+      report = await fleet.load(1, name, { ms: 80, calls: 8, failRate: 0, trialMs: 20 });
+    }
     const closed = await fleet.converged(name);
     expect(closed.state).to.equal('closed');
     const [period] = Object.keys(report.trials);
