@@ -81,6 +81,12 @@ describe('A fleet of 4 forked replicas on one redis-server', function () {
     for (const t of traffic) expect(t.maxClaimsInFlight).to.equal(1);
     const claims = traffic.reduce((sum, t, i) => sum + t.claims - trafficBefore[i]!.claims, 0);
     expect(claims).to.be.at.most(4 * 3 * (periods.size + 1));
+    // no permit leaked in all those periods: once the provider is back, the fleet closes
+    for (let tries = 0; tries < 10; tries++) {
+      await fleet.load(tries % 4, name, { ms: 100, calls: 10, failRate: 0, trialMs: 5 });
+      if ((await fleet.state(tries % 4, name)).state === 'closed') break;
+    }
+    expect((await fleet.converged(name)).state).to.equal('closed');
   });
 
   it('closes every replica by the recovered provider’s trial, not by the permit lease', async () => {
