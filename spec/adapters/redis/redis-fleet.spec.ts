@@ -93,7 +93,7 @@ describe('A fleet of 4 forked replicas on one redis-server', function () {
     const name = 'recovery';
     await fleet.ask(0, { cmd: 'move', name, move: 'trip' });
     const open = await fleet.converged(name);
-    expect(open.state).to.equal('open');
+    expect(['open', 'half_open']).to.include(open.state); // half-open once its 40 ms are over
     await new Promise((resolve) => setTimeout(resolve, 60)); // resetTimeout is 40 ms
     // a trial runs (on a busy machine a claim may answer after a call's bounded wait: call again)
     let report = await fleet.load(1, name, { ms: 80, calls: 8, failRate: 0, trialMs: 20 });
