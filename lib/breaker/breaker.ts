@@ -78,13 +78,6 @@ export class Breaker implements CallOwner, MoveWatcher {
     this.sampler = new TimeSampler();
     this.lastRead = this.clock.now();
     this.circuit = new Circuit(this.name, o, this, context.origin ?? 'local', this.lastRead);
-    this.circuit.onConfig = (config) => {
-      try {
-        this.reconfigure(config as ConfigChanges);
-      } catch {
-        // a change this replica cannot run (another version's option): it keeps its own
-      }
-    };
     if (context.store !== undefined) this.circuit.attach(context.store);
   }
 
@@ -299,6 +292,15 @@ export class Breaker implements CallOwner, MoveWatcher {
   circuitMoved(from: CircuitStateName, next: CircuitState, remote: boolean): void {
     const events = this.events();
     if (events !== null && events.active) announce(events, this.name, from, next, remote);
+  }
+
+  /** @internal Another replica's operator changed the config: run with it, without sharing it again. */
+  configShared(config: Readonly<Record<string, unknown>>): void {
+    try {
+      this.reconfigure(config as ConfigChanges);
+    } catch {
+      // a change this replica cannot run (another version's option): it keeps its own
+    }
   }
 
   /** @internal */

@@ -21,7 +21,15 @@ import { PastTrials, lateStamp } from './past-trials.js';
 /** Whoever announces a circuit's moves: the breaker. */
 export interface MoveWatcher {
   circuitMoved(from: CircuitStateName, next: CircuitState, remote: boolean): void;
+  /**
+   * Another replica shared an operator's config change: the seam through which the breaker
+   * applies it (`configure`'s checks, without sharing it again).
+   */
+  configShared(config: Readonly<Record<string, unknown>>): void;
 }
+
+/** The stamp of a state nobody has written yet. */
+const UNWRITTEN: Stamp = Object.freeze({ term: 0, version: 0, origin: '' });
 
 /**
  * A breaker's state machine: which state it is in, who may pass, and what moves it. It knows
@@ -61,14 +69,10 @@ export class Circuit {
   /** The stamp of this replica's last write. */
   private lastWrite: Stamp | null = null;
   /** Trials still in flight from half-open epochs that have ended: they count in their period. */
-  private readonly past = new PastTrials();
+  /** Made when a half-open epoch ends with trials in flight (an idle breaker has none). */
+  private past: PastTrials | null = null;
   /** Option changes an operator shared, carried by every later write; `undefined` when none. */
   config: Readonly<Record<string, unknown>> | undefined = undefined;
-  /**
-   * Told when another replica shares an operator's config change: the seam through which a
-   * breaker applies it (`configure`). `null` when nobody listens.
-   */
-  onConfig: ((config: Readonly<Record<string, unknown>>) => void) | null = null;
 
   constructor(
     private readonly name: string,
@@ -79,7 +83,7 @@ export class Circuit {
     now: number,
   ) {
     const o = options;
-    this.stamp = { term: 0, version: 0, origin: '' }; // nobody has written yet
+    this.stamp = UNWRITTEN;
     this.current = o.enabled ? { kind: 'closed', since: now } : { kind: 'disabled', since: now };
     this.window = new RollingWindow(o.rollingCountTimeout, o.rollingCountBuckets, now);
     this.consecutive = new ConsecutiveFailures(
@@ -200,7 +204,7 @@ export class Circuit {
       this.attachment?.releaseTrial(this.period!);
       return;
     }
-    const past = this.past.end(epoch);
+    const past = this.past?.end(epoch);
     if (past !== undefined) this.attachment?.releaseTrial(past.period);
   }
 
@@ -250,7 +254,7 @@ export class Circuit {
    * against the move that ended the period; the permit is given back with it.
    */
   lateTrial(epoch: number, success: boolean, now: number, retryAfterMs?: number): void {
-    const past = this.past.end(epoch);
+    const past = this.past?.end(epoch);
     if (past === undefined) return;
     const period = past.period;
     const stamp = lateStamp(period, this.lastWrite, this.origin);
@@ -309,7 +313,7 @@ export class Circuit {
   /**
    * Shares an operator's option changes (already applied here) with the fleet: an operator move
    * that keeps the state, counts and window. Every replica applies the changes through
-   * {@link onConfig}; later writes carry them, so they hold until the next config change.
+   * {@link MoveWatcher.configShared}; later writes carry them, so they hold until the next config change.
    */
   shareConfig(config: Readonly<Record<string, unknown>>, now: number): void {
     this.config = { ...this.config, ...config };
@@ -352,7 +356,7 @@ export class Circuit {
     const config = shared.config;
     if (config !== undefined && JSON.stringify(config) !== JSON.stringify(this.config)) {
       this.config = config;
-      this.onConfig?.(config);
+      this.watcher.configShared(config);
     }
     const state = this.current;
     if (
@@ -373,8 +377,8 @@ export class Circuit {
   private enter(next: CircuitState, remote: boolean, period: Stamp | null): void {
     const previous = this.current;
     const now = next.since;
-    if (previous.kind === 'half_open')
-      this.past.keep(this.epoch, this.period ?? this.stamp, previous);
+    if (previous.kind === 'half_open' && previous.trials > 0)
+      (this.past ??= new PastTrials()).keep(this.epoch, this.period ?? this.stamp, previous);
     this.period = period;
     this.current = next;
     this.epoch++;
@@ -399,7 +403,7 @@ export class Circuit {
       return CircuitOpenError.refusal(this.name, 0, 'half_open');
     }
     // The circuit moved while the store asked: the permit belongs to a period that is over.
-    this.past.end(epoch);
+    this.past?.end(epoch);
     if (granted) this.attachment?.releaseTrial(period);
     const kind = this.current.kind;
     if (kind === 'closed' || kind === 'disabled') return null;
