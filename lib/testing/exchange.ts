@@ -121,6 +121,7 @@ async function stream(x: Exchange, plan: StreamPlan): Promise<void> {
     connection: 'keep-alive',
     [x.wire.requestIdHeader]: x.requestId,
   });
+  res.flushHeaders(); // the headers go now, even when no event follows them for a while (Google)
   for (const frame of frames.head) if (!(await send(res, frame))) return;
   if (plan.firstChunkDelayMs !== undefined && !(await x.sleep(plan.firstChunkDelayMs))) return;
   const count = Math.min(plan.afterChunks, frames.pieces.length);
