@@ -16,6 +16,7 @@ import type { BreakerOptions, Clock, ResolvedOptions } from './options.js';
 import type { BreakerSnapshot } from './snapshot.js';
 import type { CircuitState, CircuitStateName } from './state.js';
 import { validateOptions } from './validate-options.js';
+import { GuardedStream, type StreamSource } from '../streams/guarded-stream.js';
 
 /** The function a breaker guards. It receives a signal that aborts on timeout, caller abort and shutdown. */
 export type Guarded<T> = (signal: AbortSignal) => T | PromiseLike<T>;
@@ -237,7 +238,8 @@ export class Breaker implements CallOwner, MoveWatcher {
    * them, so they share one, made on first use. (Asking each function whether it takes a signal,
    * `fn.length`, costs more on Node 20 than the rest of a call's bookkeeping.)
    */
-  private stopSignal(): AbortSignal {
+  /** @internal */
+  stopSignal(): AbortSignal {
     return (this.stopping ??= new AbortController()).signal;
   }
 
@@ -388,16 +390,35 @@ export class Breaker implements CallOwner, MoveWatcher {
     return Promise.reject(this.countRefusal(error));
   }
 
-  private countRefusal<E extends CircuitOpenError | CapacityExceededError>(error: E): E {
+  /** @internal Counts and announces a refusal. */
+  countRefusal<E extends CircuitOpenError | CapacityExceededError>(error: E): E {
     this.stats.rejectedRequests++;
     const events = this.events();
     if (events !== null && events.active) events.emit('reject', { breaker: this.name, error });
     return error;
   }
 
-  /** Where this breaker's events go: its own emitter (which forwards to the registry's), or the registry's. */
-  private events(): Emitter<BreakerEvents> | null {
+  /** @internal Where this breaker's events go: its own emitter (which forwards to the registry's), or the registry's. */
+  events(): Emitter<BreakerEvents> | null {
     return this.ownEvents ?? this.registryEvents;
+  }
+
+  /**
+   * Runs a streaming call through the breaker: `fn(signal)` returns an `AsyncIterable` (or a
+   * promise of one), such as `openai.chat.completions.create({ ..., stream: true }, { signal })`.
+   * The stream is returned at once; iterating it runs the call. A refusal throws from the first
+   * `next()`; `firstChunkTimeout` and `idleTimeout` abort `signal` and end the iteration with
+   * {@link CallTimeoutError}; a stream that ends is a success, one that throws, stalls or carries an
+   * error event is judged by {@link verdictOf}; a consumer that stops early (`break`) aborts the
+   * request and counts as cancelled. See `lib/streams/guarded-stream.ts`.
+   *
+   * @example
+   * for await (const chunk of breaker.stream((signal) => openai.chat.completions.create(body, { signal }))) {
+   *   process.stdout.write(chunk.choices[0]?.delta.content ?? '');
+   * }
+   */
+  stream<C>(fn: StreamSource<C>, signal?: AbortSignal): AsyncIterable<C> {
+    return new GuardedStream(this, fn, signal);
   }
 
   private settled(): void {

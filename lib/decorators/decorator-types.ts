@@ -1,22 +1,28 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- decorator signatures must accept any method */
 
-/** A method the decorators accept: one that returns a promise. */
-export type AsyncMethod = (...args: any[]) => Promise<any>;
+/** What a method the decorators accept returns: a promise, or a stream (an `async *` method). */
+export type GuardedReturn = Promise<any> | AsyncIterable<any>;
+
+/** A method the decorators accept: one that returns a promise, or an `async *` method. */
+export type AsyncMethod = (...args: any[]) => GuardedReturn;
 
 /**
  * What may stand in for the method `M`: it takes `M`'s arguments followed by the error, and
- * answers with what `M` resolves to (directly or as a promise).
+ * answers with what `M` resolves to (directly or as a promise); for an `async *` method, with a
+ * stream of the same chunks.
  */
 export type FallbackFor<M extends AsyncMethod> = (
   ...args: [...Parameters<M>, unknown]
-) => Awaited<ReturnType<M>> | PromiseLike<Awaited<ReturnType<M>>>;
+) => ReturnType<M> extends AsyncIterable<infer C>
+  ? AsyncIterable<C> | Iterable<C> | PromiseLike<AsyncIterable<C>>
+  : Awaited<ReturnType<M>> | PromiseLike<Awaited<ReturnType<M>>>;
 
 /**
  * A decorator of async methods that works both as a standard (TC39) decorator and under
  * `experimentalDecorators`, and returns the method with exactly the type it was written with.
  */
 export interface AsyncMethodDecorator {
-  <This, M extends (this: This, ...args: any[]) => Promise<any>>(
+  <This, M extends (this: This, ...args: any[]) => GuardedReturn>(
     method: M,
     context: ClassMethodDecoratorContext<This, M>,
   ): M;
@@ -34,7 +40,7 @@ export interface AsyncMethodDecorator {
 export interface FallbackByNameDecorator<K extends PropertyKey> {
   <
     This extends { [P in K]: FallbackFor<M> },
-    M extends (this: This, ...args: any[]) => Promise<any>,
+    M extends (this: This, ...args: any[]) => GuardedReturn,
   >(
     method: M,
     context: ClassMethodDecoratorContext<This, M>,
@@ -56,7 +62,7 @@ export interface FallbackMismatch<G> {
  * answer with what the method resolves to; otherwise the decorator does not compile.
  */
 export interface FallbackByFunctionDecorator<G> {
-  <This, M extends (this: This, ...args: any[]) => Promise<any>>(
+  <This, M extends (this: This, ...args: any[]) => GuardedReturn>(
     method: M & (G extends FallbackFor<M> ? unknown : FallbackMismatch<G>),
     context: ClassMethodDecoratorContext<This, M>,
   ): M;

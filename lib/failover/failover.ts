@@ -92,20 +92,24 @@ export function failover<F extends AnyFunction>(
   return run as (...args: ChainArgs<F>) => Promise<ChainResult<F>>;
 }
 
-function registryOption(options: FailoverOptions | undefined): BreakerRegistry {
+/** @internal Checks a chain's options (`where` names the function) and returns its registry. */
+export function registryOption(
+  options: FailoverOptions | undefined,
+  where = 'failover',
+): BreakerRegistry {
   if (options === undefined) return defaultRegistry;
   if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`failover options must be an object, got ${show(options)}`);
+    throw new TypeError(`${where} options must be an object, got ${show(options)}`);
   }
   for (const key of Object.keys(options)) {
     if (key !== 'registry')
-      throw new TypeError(`failover: unknown option "${key}"; known options: registry`);
+      throw new TypeError(`${where}: unknown option "${key}"; known options: registry`);
   }
   const registry = options.registry;
   if (registry === undefined) return defaultRegistry;
   if (typeof registry !== 'object' || registry === null || typeof registry.get !== 'function') {
     throw new TypeError(
-      `failover option registry must be a BreakerRegistry, got ${show(registry)}`,
+      `${where} option registry must be a BreakerRegistry, got ${show(registry)}`,
     );
   }
   return registry;
@@ -113,17 +117,28 @@ function registryOption(options: FailoverOptions | undefined): BreakerRegistry {
 
 const LEVEL_KEYS = new Set(['name', 'call', 'options']);
 
-function toLevel(level: unknown, index: number): ChainLevel {
+/**
+ * @internal Checks one level of a chain and makes it. `extraKeys` are the keys a caller such as
+ * `failoverStream` accepts beyond `name`, `call` and `options` (and checks itself).
+ */
+export function toLevel(
+  level: unknown,
+  index: number,
+  extraKeys: readonly string[] = [],
+  fn = 'failover',
+): ChainLevel {
   if (typeof level === 'function') return new LastResortLevel(level as AnyFunction);
-  const where = `failover level ${index}`;
+  const where = `${fn} level ${index}`;
   if (typeof level !== 'object' || level === null) {
     throw new TypeError(
       `${where} must be { name, call, options? } or a function, got ${show(level)}`,
     );
   }
   for (const key of Object.keys(level)) {
-    if (!LEVEL_KEYS.has(key))
-      throw new TypeError(`${where}: unknown key "${key}"; known keys: name, call, options`);
+    if (!LEVEL_KEYS.has(key) && !extraKeys.includes(key))
+      throw new TypeError(
+        `${where}: unknown key "${key}"; known keys: ${['name', 'call', 'options', ...extraKeys].join(', ')}`,
+      );
   }
   const { name, call, options } = level as { name?: unknown; call?: unknown; options?: unknown };
   if (typeof name !== 'string' || name.trim() === '') {
@@ -139,7 +154,7 @@ function toLevel(level: unknown, index: number): ChainLevel {
       throw new TypeError(
         `${where} ("${name}"): options.name is not allowed; the level's name names its breaker`,
       );
-    validateOptions({ ...(options as BreakerOptions), name }, `failover level "${name}"`);
+    validateOptions({ ...(options as BreakerOptions), name }, `${fn} level "${name}"`);
   }
   return new ProviderCallLevel(name, call as AnyFunction, options as BreakerOptions | undefined);
 }
