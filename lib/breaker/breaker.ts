@@ -231,6 +231,9 @@ export class Breaker implements CallOwner, MoveWatcher {
     this.stopping = null;
     stopping?.abort(reason);
     this.circuit.detach();
+    const streams = this.streamStop;
+    this.streamStop = null;
+    streams?.abort(reason);
   }
 
   /**
@@ -238,8 +241,7 @@ export class Breaker implements CallOwner, MoveWatcher {
    * them, so they share one, made on first use. (Asking each function whether it takes a signal,
    * `fn.length`, costs more on Node 20 than the rest of a call's bookkeeping.)
    */
-  /** @internal */
-  stopSignal(): AbortSignal {
+  private stopSignal(): AbortSignal {
     return (this.stopping ??= new AbortController()).signal;
   }
 
@@ -420,6 +422,9 @@ export class Breaker implements CallOwner, MoveWatcher {
   stream<C>(fn: StreamSource<C>, signal?: AbortSignal): AsyncIterable<C> {
     return new GuardedStream(this, fn, signal);
   }
+
+  /** @internal Aborts the streams in flight at shutdown; made by the first stream. */
+  streamStop: AbortController | null = null;
 
   private settled(): void {
     if (--this.inFlight === 0 && this.drained !== null) {

@@ -172,7 +172,7 @@ export class GuardedStream<C> implements AsyncIterableIterator<C> {
     this.start = clock.now();
     const controller = (this.controller = new AbortController());
     signal?.addEventListener('abort', this, { once: true });
-    const stop = (this.stop = breaker.stopSignal());
+    const stop = (this.stop = (breaker.streamStop ??= new AbortController()).signal);
     stop.addEventListener('abort', this, { once: true });
     const promise = this.expectPull();
     this.await(this.start + this.firstChunkMs);
