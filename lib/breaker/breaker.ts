@@ -231,9 +231,9 @@ export class Breaker implements CallOwner, MoveWatcher {
     this.stopping = null;
     stopping?.abort(reason);
     this.circuit.detach();
-    const streams = this.streamStop;
-    this.streamStop = null;
-    streams?.abort(reason);
+    const streams = this.streams;
+    this.streams = null;
+    if (streams !== null) for (const stream of streams) stream.shutdown(reason);
   }
 
   /**
@@ -423,8 +423,11 @@ export class Breaker implements CallOwner, MoveWatcher {
     return new GuardedStream(this, fn, signal);
   }
 
-  /** @internal Aborts the streams in flight at shutdown; made by the first stream. */
-  streamStop: AbortController | null = null;
+  /**
+   * @internal The streams in flight, which shutdown aborts; made by the first stream. A set
+   * rather than a signal they all listen to: Node warns past ten listeners on one signal.
+   */
+  streams: Set<{ shutdown(reason: unknown): void }> | null = null;
 
   private settled(): void {
     if (--this.inFlight === 0 && this.drained !== null) {
