@@ -231,6 +231,9 @@ export class Breaker implements CallOwner, MoveWatcher {
     this.stopping = null;
     stopping?.abort(reason);
     this.circuit.detach();
+    const streams = this.streams;
+    this.streams = null;
+    if (streams !== null) for (const stream of streams) stream.shutdown(reason);
   }
 
   /**
@@ -238,8 +241,7 @@ export class Breaker implements CallOwner, MoveWatcher {
    * them, so they share one, made on first use. (Asking each function whether it takes a signal,
    * `fn.length`, costs more on Node 20 than the rest of a call's bookkeeping.)
    */
-  /** @internal */
-  stopSignal(): AbortSignal {
+  private stopSignal(): AbortSignal {
     return (this.stopping ??= new AbortController()).signal;
   }
 
@@ -420,6 +422,12 @@ export class Breaker implements CallOwner, MoveWatcher {
   stream<C>(fn: StreamSource<C>, signal?: AbortSignal): AsyncIterable<C> {
     return new GuardedStream(this, fn, signal);
   }
+
+  /**
+   * @internal The streams in flight, which shutdown aborts; made by the first stream. A set
+   * rather than a signal they all listen to: Node warns past ten listeners on one signal.
+   */
+  streams: Set<{ shutdown(reason: unknown): void }> | null = null;
 
   private settled(): void {
     if (--this.inFlight === 0 && this.drained !== null) {

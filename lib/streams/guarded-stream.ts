@@ -60,7 +60,6 @@ export class GuardedStream<C> implements AsyncIterableIterator<C> {
   private phase = IDLE;
   private iterator: AsyncIterator<C> | null = null;
   private controller: AbortController | null = null;
-  private stop: AbortSignal | null = null;
   private start = 0;
   private epoch = NO_EPOCH;
   private trial = false;
@@ -137,9 +136,14 @@ export class GuardedStream<C> implements AsyncIterableIterator<C> {
     return Promise.resolve(END);
   }
 
-  /** The caller's signal or shutdown aborted (this object is their listener). */
+  /** The caller's signal aborted (this object is its listener). */
   handleEvent(event: Event): void {
     this.cancel((event.target as AbortSignal).reason, false);
+  }
+
+  /** The breaker shuts down. */
+  shutdown(reason: unknown): void {
+    this.cancel(reason, false);
   }
 
   private open(): Promise<IteratorResult<C>> {
@@ -172,8 +176,7 @@ export class GuardedStream<C> implements AsyncIterableIterator<C> {
     this.start = clock.now();
     const controller = (this.controller = new AbortController());
     signal?.addEventListener('abort', this, { once: true });
-    const stop = (this.stop = breaker.stopSignal());
-    stop.addEventListener('abort', this, { once: true });
+    (breaker.streams ??= new Set()).add(this);
     const promise = this.expectPull();
     this.await(this.start + this.firstChunkMs);
     let result: ReturnType<StreamSource<C>>;
@@ -331,7 +334,7 @@ export class GuardedStream<C> implements AsyncIterableIterator<C> {
       this.timer = null;
     }
     this.callerSignal?.removeEventListener('abort', this);
-    this.stop?.removeEventListener('abort', this);
+    this.breaker.streams?.delete(this);
   }
 
   /** Lets the provider's iterator clean up (an SDK aborts its request); never waits for it. */

@@ -18,6 +18,7 @@ export {
   resumeAnthropicMessages,
   CONTINUE_INSTRUCTION,
   type ResumeOptions,
+  type ResumeHelper,
 } from './resume.js';
 export { overlapLength, OVERLAP_WINDOW, MIN_OVERLAP } from './overlap.js';
 export { MAX_HELD } from './chain-stream.js';

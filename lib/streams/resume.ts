@@ -1,6 +1,5 @@
 import { show } from '../breaker/validate-options.js';
 import { textOfChunks } from './chunk-text.js';
-import type { Resume } from './resume-types.js';
 
 /** Options of {@link resumeOpenAiChat} and {@link resumeAnthropicMessages}. */
 export interface ResumeOptions {
@@ -17,6 +16,16 @@ export interface ResumeOptions {
   readonly removeOverlap?: boolean;
   /** Which of the chain's arguments is the request body. Default 0. */
   readonly argument?: number;
+}
+
+/**
+ * What {@link resumeOpenAiChat} and {@link resumeAnthropicMessages} return: a `resume` that fits
+ * any level whose arguments carry the request body, whatever its chunks.
+ */
+export interface ResumeHelper {
+  <A extends readonly unknown[]>(args: A, delivered: readonly unknown[]): A | undefined;
+  /** Whether the chain cuts what the next level repeats of the partial answer. */
+  readonly removeOverlap: boolean;
 }
 
 /** The default user turn of a resumed request. */
@@ -43,10 +52,8 @@ const originals = new WeakMap<object, MessagesBody>();
  *   { name: 'backup', call: (body: ChatBody, signal: AbortSignal) => backup.chat.completions.create({ ...body, stream: true }, { signal }) },
  * ]);
  */
-export function resumeOpenAiChat<A extends readonly unknown[], C = unknown>(
-  options: ResumeOptions = {},
-): Resume<A, C> {
-  return makeResume<A, C>('resumeOpenAiChat', options, (text) => text);
+export function resumeOpenAiChat(options: ResumeOptions = {}): ResumeHelper {
+  return makeResume('resumeOpenAiChat', options, (text) => text);
 }
 
 /**
@@ -54,19 +61,17 @@ export function resumeOpenAiChat<A extends readonly unknown[], C = unknown>(
  * (`{ model, max_tokens, messages, system?, ... }`), as {@link resumeOpenAiChat} does for
  * OpenAI's. A prefill has its trailing whitespace removed, which the API requires.
  */
-export function resumeAnthropicMessages<A extends readonly unknown[], C = unknown>(
-  options: ResumeOptions = {},
-): Resume<A, C> {
-  return makeResume<A, C>('resumeAnthropicMessages', options, (text) => text.trimEnd());
+export function resumeAnthropicMessages(options: ResumeOptions = {}): ResumeHelper {
+  return makeResume('resumeAnthropicMessages', options, (text) => text.trimEnd());
 }
 
 const OPTION_NAMES = ['prefill', 'instruction', 'removeOverlap', 'argument'];
 
-function makeResume<A extends readonly unknown[], C>(
+function makeResume(
   name: string,
   options: ResumeOptions,
   prefillText: (text: string) => string,
-): Resume<A, C> {
+): ResumeHelper {
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(`${name} options must be an object, got ${show(options)}`);
   }
@@ -92,7 +97,10 @@ function makeResume<A extends readonly unknown[], C>(
   if (!Number.isInteger(argument) || argument < 0)
     throw new RangeError(`${name}: argument must be a non-negative integer, got ${show(argument)}`);
 
-  const resume = (args: A, delivered: readonly C[]): A | undefined => {
+  const resume = <A extends readonly unknown[]>(
+    args: A,
+    delivered: readonly unknown[],
+  ): A | undefined => {
     const body = args[argument] as MessagesBody | undefined;
     if (typeof body !== 'object' || body === null || !Array.isArray(body.messages)) {
       throw new TypeError(
@@ -115,5 +123,5 @@ function makeResume<A extends readonly unknown[], C>(
     copy[argument] = next;
     return copy as unknown as A;
   };
-  return Object.assign(resume, { removeOverlap }) as Resume<A, C>;
+  return Object.assign(resume, { removeOverlap });
 }

@@ -335,6 +335,28 @@ describe('breaker.stream: a streaming call through a breaker', () => {
     });
   });
 
+  it('shutdown aborts many streams at once, with no listener piled on a shared signal', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      const breaker = new Breaker({ name: 'p', timeout: false });
+      const providers = Array.from({ length: 50 }, () => new ScriptedProvider([chunk(1), stall]));
+      const results = providers.map((p) => drain(breaker.stream(p.open)));
+      await clock.tickAsync(0);
+      expect(breaker.inFlight).to.equal(50);
+      breaker.shutdown();
+      const ended = await Promise.all(results);
+      expect(ended.every((r) => (r.error as Error).name === 'AbortError')).to.equal(true);
+      expect(providers.every((p) => p.signal!.aborted)).to.equal(true);
+      expect(breaker.snapshot()).to.include({ inFlight: 0, cancelled: 50, failedRequests: 0 });
+      await clock.tickAsync(0); // warnings come on the next tick (faked here)
+      expect(warnings.map((w) => w.name)).to.not.include('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   describe('half-open trials', () => {
     it('settles a trial at its first content chunk, so the breaker closes while the stream goes on', async () => {
       const breaker = new Breaker({ name: 'p', failureThreshold: 1, resetTimeout: 1_000 });

@@ -157,7 +157,7 @@ describe('stream chunks: content, in-band errors, text, resume requests', () => 
 
     it('resumeOpenAiChat continues by default with the partial answer and a user turn asking to continue', () => {
       const request = { model: 'gpt', messages: [{ role: 'user', content: 'Q' }], stream: true };
-      const [next, extra] = resumeOpenAiChat<[typeof request, number]>()([request, 7], delivered)!;
+      const [next, extra] = resumeOpenAiChat()([request, 7], delivered)!;
       expect(next).to.deep.equal({
         model: 'gpt',
         stream: true,
@@ -172,7 +172,7 @@ describe('stream chunks: content, in-band errors, text, resume requests', () => 
     });
 
     it('a second cut continues from the original request with everything delivered', () => {
-      const resume = resumeOpenAiChat<[{ messages: object[] }]>();
+      const resume = resumeOpenAiChat();
       const request = { messages: [{ role: 'user', content: 'Q' }] };
       const once = resume([request], delivered)!;
       const twice = resume(once, [...delivered, openAiChunk({ content: 'answer' })])!;
@@ -194,19 +194,13 @@ describe('stream chunks: content, in-band errors, text, resume requests', () => 
         { type: 'message_start', message: {} },
         { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Half an ' } },
       ];
-      const [prefilled] = resumeAnthropicMessages<[typeof request]>({ prefill: true })(
-        [request],
-        events,
-      )!;
+      const [prefilled] = resumeAnthropicMessages({ prefill: true })([request], events)!;
       expect(prefilled.messages).to.deep.equal([
         { role: 'user', content: 'Q' },
         { role: 'assistant', content: 'Half an' },
       ]);
       expect(prefilled.system).to.equal('S');
-      const [turn] = resumeAnthropicMessages<[typeof request]>({ instruction: 'Go on.' })(
-        [request],
-        events,
-      )!;
+      const [turn] = resumeAnthropicMessages({ instruction: 'Go on.' })([request], events)!;
       expect(turn.messages.at(-1)).to.deep.equal({ role: 'user', content: 'Go on.' });
     });
 

@@ -46,7 +46,7 @@ function chainOf(
       return provider.open(signal);
     },
     options: { failureThreshold: 1, ...extra.options },
-    ...(extra.resume === true ? { resume: resumeOpenAiChat<[Body], OpenAiChunk>() } : {}),
+    ...(extra.resume === true ? { resume: resumeOpenAiChat() } : {}),
   }));
   const chat = failoverStream(levels as [(typeof levels)[0], ...typeof levels], { registry });
   return { chat, registry, providers, bodies };
