@@ -49,7 +49,7 @@ export class ChatStreams {
   constructor(tiers: ChatStreamTiers) {
     // Resuming continues at a provider; the google tier has none after it, so it does not resume.
     const resume: { resume?: Resume<[ChatRequest], GatewayChunk> } = tiers.resume
-      ? { resume: resumeOpenAiChat<[ChatRequest], GatewayChunk>() }
+      ? { resume: resumeOpenAiChat() }
       : {};
     this.chain = failoverStream(
       [

@@ -257,7 +257,7 @@ export function sdkStreamSuite(): void {
             {
               name: first,
               call: s.calls[first],
-              resume: resumeOpenAiChat<Parameters<StreamCall>>(),
+              resume: resumeOpenAiChat(),
             },
             { name: second, call: s.calls[second] },
           ],
