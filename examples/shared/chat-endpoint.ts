@@ -13,10 +13,11 @@ import { writeStream } from './stream-reply.js';
 export const CHAT_BODY_LIMIT = 1024 * 1024;
 
 /**
- * `POST /v1/chat/completions` without a framework: reads and checks the body, runs the chat
- * service inside `withOutcome`, and answers an OpenAI chat completion that names the tier that
- * served it. Express and Koa both write the {@link HttpReply} it resolves to, byte for byte.
- * Counts the requests in flight, for the shutdown log.
+ * `POST /v1/chat/completions` without a framework: reads and checks the body, then either runs
+ * the decorated chat service inside `withOutcome` and answers an OpenAI chat completion that
+ * names the tier that served it, or (`stream: true`) streams the answer through
+ * {@link ChatStreams}. Express and Koa both hand it the Node response, so they answer byte for
+ * byte alike. Counts the requests in flight, for the shutdown log.
  */
 export class ChatEndpoint {
   private active = 0;
@@ -24,8 +25,8 @@ export class ChatEndpoint {
   constructor(
     private readonly chat: ChatService,
     private readonly log: (line: string) => void,
-    /** The streaming chain, for `stream: true` requests; without it they get the whole answer as events. */
-    private readonly streams?: { readonly chain: ChatStreams; readonly cache: AnswerCache },
+    /** The streaming chain for `stream: true` requests, and the cache its answers go to. */
+    private readonly streams: { readonly chain: ChatStreams; readonly cache: AnswerCache },
   ) {}
 
   /** Chat requests being answered right now. */
@@ -34,31 +35,9 @@ export class ChatEndpoint {
   }
 
   /**
-   * Answers one request. `signal` aborts when the caller goes away (or the gateway gives up at
-   * shutdown); it cancels the provider call in progress. Never rejects.
-   */
-  async answer(req: IncomingMessage, signal: AbortSignal): Promise<HttpReply> {
-    this.active++;
-    try {
-      const request = parseChatRequest(await readJsonBody(req, CHAT_BODY_LIMIT));
-      const { value, servedBy, attempts } = await withOutcome(() =>
-        this.chat.complete(request, signal),
-      );
-      return completionReply(
-        { answer: value, servedBy: servedBy ?? 'unknown', attempts },
-        request.stream,
-      );
-    } catch (error) {
-      return this.failure(error, signal);
-    } finally {
-      this.active--;
-    }
-  }
-
-  /**
    * Answers one request on a Node response (Express's `res`, Koa's `ctx.res`): a `stream: true`
    * request streams for real through {@link ChatStreams}, as the providers send it; any other
-   * gets {@link answer}'s reply. Never rejects.
+   * gets the whole answer as one chat completion from the decorated chain. Never rejects.
    */
   async serve(req: IncomingMessage, res: ServerResponse, signal: AbortSignal): Promise<void> {
     let request: ChatRequest;
@@ -67,7 +46,7 @@ export class ChatEndpoint {
     } catch (error) {
       return writeReply(res, this.failure(error, signal));
     }
-    if (!request.stream || this.streams === undefined) {
+    if (!request.stream) {
       return writeReply(res, await this.reply(request, signal));
     }
     this.active++;
@@ -91,10 +70,7 @@ export class ChatEndpoint {
       const { value, servedBy, attempts } = await withOutcome(() =>
         this.chat.complete(request, signal),
       );
-      return completionReply(
-        { answer: value, servedBy: servedBy ?? 'unknown', attempts },
-        request.stream,
-      );
+      return completionReply({ answer: value, servedBy: servedBy ?? 'unknown', attempts });
     } catch (error) {
       return this.failure(error, signal);
     } finally {

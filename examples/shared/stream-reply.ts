@@ -1,8 +1,9 @@
 import type { ServerResponse } from 'node:http';
 import { once } from 'node:events';
-import { isStreamInterruptedError, withOutcome, type Attempt } from '../../lib/index.js';
+import { isStreamInterruptedError, withOutcome } from '../../lib/index.js';
 import type { AnswerCache } from './answer-cache.js';
 import type { ChatRequest } from './chat-request.js';
+import { attemptsOf } from './chat-wire.js';
 import type { ChatStreams } from './chat-streams.js';
 import type { GatewayChunk } from './stream-chunks.js';
 
@@ -109,15 +110,6 @@ export async function writeStream(
   };
   res.end(`data: ${JSON.stringify(summary)}\n\ndata: [DONE]\n\n`);
   return { kind: 'finished', servedBy };
-}
-
-/** The attempts as the gateway shows them: `{ tier, outcome, duration_ms }`. */
-export function attemptsOf(attempts: readonly Attempt[]) {
-  return attempts.map((a) => ({
-    tier: a.name,
-    outcome: a.outcome,
-    duration_ms: Math.round(a.durationMs),
-  }));
 }
 
 /** Writes `frame`, waiting for the socket to drain when it is full; `false` once the client is gone. */
