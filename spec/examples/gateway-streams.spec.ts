@@ -180,6 +180,31 @@ for (const framework of FRAMEWORKS) {
       });
     });
 
+    describe('a client that goes away before the first chunk', () => {
+      beforeEach(async () => (t = await startTestGateway(framework)));
+
+      it("cancels the provider's request it was waiting on, and tries no other tier", async () => {
+        t.fake.setFault('openai', { kind: 'hang' });
+        const controller = new AbortController();
+        const pending = t.client.chat.completions
+          .create(
+            { model: 'any', messages: [{ role: 'user', content: 'never mind' }], stream: true },
+            { signal: controller.signal },
+          )
+          .then(
+            () => 'answered',
+            (error: unknown) => (error as Error).constructor.name,
+          );
+        await t.fake.received('openai');
+        controller.abort();
+        expect(await pending).to.equal('APIUserAbortError');
+        await t.fake.idle();
+        expect(t.fake.counters().openai.chatCompletions).to.include({ requests: 1, inFlight: 0 });
+        expect(t.fake.counters().anthropic.messages.requests).to.equal(0);
+        expect((await t.breaker('openai')).failedRequests).to.equal(0);
+      });
+    });
+
     describe('with STREAM_RESUME=1', () => {
       beforeEach(async () => (t = await startTestGateway(framework, { STREAM_RESUME: '1' })));
 
