@@ -12,6 +12,7 @@ import { buildSnapshot } from './build-snapshot.js';
 import { announce } from './announce.js';
 import { Circuit, type MoveWatcher } from './circuit.js';
 import { DeadlineSlices } from './deadline-slices.js';
+import { turn } from './event-loop-turn.js';
 import { GuardedCall, InFlightCalls, type CallOwner } from './guarded-call.js';
 import type { SignalSlice } from './signal-slice.js';
 import { UntimedSignals } from './untimed-signals.js';
@@ -139,12 +140,18 @@ export class Breaker implements CallOwner, MoveWatcher {
         return promise;
       }
     } else if (light) {
-      // A timed call that joins the newest slice reads no clock and makes no closure (unless
-      // the timers were replaced, as fake timers are between tests: then a reading re-aims them).
+      // A timed call that joins the newest slice reads no clock and makes no closure: in the
+      // event-loop turn of the last reading only, and while the timers are those it armed (fake
+      // timers are replaced between tests: then a reading re-aims them).
       const slices = this.deadlines;
       if (slices !== null) {
         const slice = slices.tail;
-        if (slice !== null && slice.open && slices.armedWith === globalThis.setTimeout) {
+        if (
+          slice !== null &&
+          slice.open &&
+          slices.readTurn === turn &&
+          slices.armedWith === globalThis.setTimeout
+        ) {
           return slice.runLight(fn);
         }
       }

@@ -1,3 +1,4 @@
+import { currentTurn } from './event-loop-turn.js';
 import { MAX_MEMBERS, SignalSlice, type SliceOwner } from './signal-slice.js';
 
 /** How late past its aim the shared timer may be before a new slice re-aims it. */
@@ -17,8 +18,9 @@ export function sliceWidth(timeout: number): number {
  * early; it is late by at most the slice width plus the time since the clock was last read.
  * Calls that read the clock (the sampled ones, see `TimeSampler`; every call of a quiet breaker)
  * move `bound` forward; calls that do not just join the newest open slice, and the first reading
- * after them becomes its bound. So a busy breaker reads the clock about once a millisecond, not
- * twice a call.
+ * after them becomes its bound. They may do so only in the event-loop turn of the last reading
+ * (see `event-loop-turn.ts`), so the time since that reading is the time a burst of synchronous
+ * work took. So a busy breaker reads the clock about once a millisecond, not twice a call.
  *
  * Slices open in deadline order, so one `unref()`ed timer aimed at the oldest serves them all: it
  * stays armed while calls come and go (no `clearTimeout` per call), and re-aims when it fires.
@@ -42,8 +44,12 @@ export class DeadlineSlices {
     this.width = sliceWidth(timeout);
   }
 
+  /** The event-loop turn of the last clock reading: light calls join only in that turn. */
+  readTurn = -1;
+
   /** The slice a call that read the clock at `now` joins: the newest, or a new one. */
   sliceAt(now: number): SignalSlice {
+    this.readTurn = currentTurn();
     if (this.timer !== null && globalThis.setTimeout !== this.armedWith) {
       // The timer belongs to timers that were replaced (fake timers installed or removed).
       clearTimeout(this.timer);
