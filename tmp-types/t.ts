@@ -1,0 +1,16 @@
+type FixedArgs<T extends readonly unknown[]> = number extends T['length'] ? false : T extends Required<T> ? true : false;
+type ChainArgs<F extends (...a: any[]) => any> = Parameters<F> extends [...infer A, AbortSignal] ? A : Parameters<F>;
+const a: FixedArgs<[string, number]> = true;
+const b: FixedArgs<[string, number?]> = false;
+const c: FixedArgs<string[]> = false;
+const d: FixedArgs<[]> = true;
+const e: FixedArgs<[string, ...number[]]> = false;
+type X1 = ChainArgs<(p: string, s: AbortSignal) => 1>;
+type X2 = ChainArgs<(p: string, s?: AbortSignal) => 1>;
+type X3 = ChainArgs<(p: string, o?: {}, s?: AbortSignal) => 1>;
+const x1: X1 = ['a'];
+const x2: X2 = ['a'];
+const x3: X3 = ['a'];
+const dflt = (p: string, o = {}) => 1;
+const f: FixedArgs<Parameters<typeof dflt>> = false;
+export { a, b, c, d, e, f, x1, x2, x3 };
