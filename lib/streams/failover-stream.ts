@@ -92,8 +92,9 @@ export function failoverStream<F extends AnyFunction>(
   if (!Array.isArray(levels) || levels.length === 0) {
     throw new TypeError(`failoverStream levels must be a non-empty array, got ${show(levels)}`);
   }
+  const append = options?.append !== false;
   const chain = levels.map((level: unknown, index) =>
-    toLevel(level, index, EXTRA_KEYS, 'failoverStream'),
+    toLevel(level, index, append, EXTRA_KEYS, 'failoverStream'),
   );
   const rules = levels.map((level: unknown, index) => rulesOf(level, index));
   const seen = new Set<string>();
