@@ -74,7 +74,7 @@ export interface StreamEndEvent {
   /** Whether content had reached the consumer before the end: a failure then is an interruption. */
   readonly afterContent: boolean;
   /** What ended a stream that did not succeed. */
-  readonly error?: unknown;
+  readonly error?: unknown | undefined;
 }
 
 /** Every event a breaker (and a registry, for all of its breakers) emits. */

@@ -29,13 +29,13 @@ export interface StreamProviderLevel<A extends unknown[], C> {
   readonly name: string;
   call(...args: [...A, AbortSignal]): StreamResult<C>;
   /** Options of the level's breaker (`firstChunkTimeout`, `idleTimeout`, ...). */
-  readonly options?: BreakerOptions;
+  readonly options?: BreakerOptions | undefined;
   /** Which chunks carry content. Default {@link isContentChunk}. */
-  readonly isContent?: (chunk: C) => boolean;
+  readonly isContent?: ((chunk: C) => boolean) | undefined;
   /** How to go on at the next level when this one is cut after content. Default: end the stream. */
-  readonly resume?: Resume<A, C>;
+  readonly resume?: Resume<A, C> | undefined;
   /** Never set: keeps a function from passing for a provider level. */
-  readonly apply?: never;
+  readonly apply?: never | undefined;
 }
 
 /** An unguarded level (a last resort): given the arguments and the last error, returns a stream. */
@@ -80,9 +80,9 @@ export function failoverStream<F extends AnyFunction>(
     {
       readonly name: string;
       call: F;
-      readonly options?: BreakerOptions;
-      readonly isContent?: (chunk: StreamChunk<F>) => boolean;
-      readonly resume?: Resume<StreamArgs<F>, StreamChunk<F>>;
+      readonly options?: BreakerOptions | undefined;
+      readonly isContent?: ((chunk: StreamChunk<F>) => boolean) | undefined;
+      readonly resume?: Resume<StreamArgs<F>, StreamChunk<F>> | undefined;
     },
     ...NoInfer<StreamLevel<StreamArgs<F>, StreamChunk<F>>>[],
   ],

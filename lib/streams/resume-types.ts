@@ -8,4 +8,4 @@
 export type Resume<A extends readonly unknown[], C> = ((
   args: A,
   delivered: readonly C[],
-) => A | undefined) & { readonly removeOverlap?: boolean };
+) => A | undefined) & { readonly removeOverlap?: boolean | undefined };

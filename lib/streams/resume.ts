@@ -10,13 +10,13 @@ export interface ResumeOptions {
    * and OpenAI's chat API has none (some compatible APIs do). Default `false`: the partial answer
    * as an assistant turn followed by a user turn asking to continue, which every model takes.
    */
-  readonly prefill?: boolean;
+  readonly prefill?: boolean | undefined;
   /** The user turn that asks to continue. Default {@link CONTINUE_INSTRUCTION}. */
-  readonly instruction?: string;
+  readonly instruction?: string | undefined;
   /** Cut what the next provider repeats of the partial answer's end. Default `true`. */
-  readonly removeOverlap?: boolean;
+  readonly removeOverlap?: boolean | undefined;
   /** Which of the chain's arguments is the request body. Default 0. */
-  readonly argument?: number;
+  readonly argument?: number | undefined;
 }
 
 /**
