@@ -1,5 +1,5 @@
 export { CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.js';
-export { Fallback } from './fallback.js';
+export { Fallback, type FallbackOptions } from './fallback.js';
 export { getBreakerMetadata, type DecoratedMethod } from './get-breaker-metadata.js';
 export { bindRegistry, boundRegistry } from './bound-registry.js';
 export type { BreakerSpec, FallbackSpec } from './method-meta.js';
@@ -8,6 +8,8 @@ export type {
   GuardedReturn,
   AsyncMethodDecorator,
   FallbackFor,
+  PlainFallbackFor,
+  FallbackOf,
   FallbackByNameDecorator,
   FallbackByFunctionDecorator,
   FallbackMismatch,

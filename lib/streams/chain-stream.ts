@@ -13,6 +13,12 @@ import { StreamInterruptedError } from '../errors/stream-interrupted-error.js';
 import { failedOutcome, type AttemptOutcome } from '../failover/attempt.js';
 import type { ChainLevel } from '../failover/chain-level.js';
 import { outcomeStorage, type OutcomeRecord } from '../failover/outcome-record.js';
+import {
+  enterContext,
+  leaveContext,
+  NEVER_ABORTED,
+  type CallContext,
+} from '../failover/call-context.js';
 import type { BreakerRegistry } from '../registry/breaker-registry.js';
 import { usageOf } from '../registry/provider-stats.js';
 import { GuardedStream } from './guarded-stream.js';
@@ -70,6 +76,8 @@ export class ChainStream<C> implements AsyncIterableIterator<C> {
   private done = false;
   private busy: Promise<IteratorResult<C>> | null = null;
   private iterated = false;
+  /** A caller's signal passed as the last argument: it cancels the stream, as it does a chain call. */
+  private readonly callerSignal: AbortSignal | undefined;
 
   constructor(
     private readonly levels: readonly ChainLevel[],
@@ -80,7 +88,10 @@ export class ChainStream<C> implements AsyncIterableIterator<C> {
     private record: OutcomeRecord | undefined,
     /** What the chain is called in error messages. */
     private readonly label: string,
-  ) {}
+  ) {
+    const last = args.length > 0 ? args[args.length - 1] : undefined;
+    this.callerSignal = last instanceof AbortSignal ? last : undefined;
+  }
 
   [Symbol.asyncIterator](): this {
     if (this.iterated) {
@@ -153,6 +164,10 @@ export class ChainStream<C> implements AsyncIterableIterator<C> {
     for (;;) {
       if (this.current === null) {
         if (this.index >= this.levels.length) return this.exhausted();
+        if (this.callerSignal?.aborted === true) {
+          this.done = true;
+          throw this.callerSignal.reason;
+        }
         this.open();
       }
       let result: IteratorResult<C>;
@@ -193,12 +208,15 @@ export class ChainStream<C> implements AsyncIterableIterator<C> {
     const args = this.args;
     const self = this.self;
     const lastError = this.lastError;
+    const context = { error: lastError, attempt: this.index, level: level.name };
     if (guard === null) {
       this.breaker = null;
       this.levelStart = systemClock.now();
+      const signal = this.callerSignal ?? NEVER_ABORTED;
       this.current = lazyIterator<C>(
-        () => level.run(self, args, lastError, undefined),
+        () => level.run(self, args, lastError, signal),
         `${this.label}: fallback "${level.name}"`,
+        { ...context, signal },
       );
       return;
     }
@@ -210,8 +228,9 @@ export class ChainStream<C> implements AsyncIterableIterator<C> {
     this.current = new GuardedStream<C>(
       breaker,
       (signal) => level.run(self, args, lastError, signal) as AsyncIterable<C>,
-      undefined,
+      this.callerSignal,
       this.rules[this.index]!.isContent,
+      context,
     );
   }
 
@@ -251,11 +270,14 @@ export class ChainStream<C> implements AsyncIterableIterator<C> {
       : breaker === null
         ? defaultClassify(error)
         : breaker.verdictOf(error);
-    this.note(level, failedOutcome(error, breaker === null ? null : breaker.name), error);
+    const aborted = this.callerSignal?.aborted === true;
+    const outcome = aborted ? 'cancelled' : failedOutcome(error, breaker?.name ?? null);
+    this.note(level, outcome, error);
     this.current = null;
     this.held = [];
     this.trim?.reset();
-    if (!verdict.failover) {
+    // A caller's error is thrown as it is; so is the caller's own abort: nobody waits for a fallback.
+    if (!verdict.failover || aborted) {
       this.done = true;
       throw error;
     }
@@ -280,10 +302,13 @@ export class ChainStream<C> implements AsyncIterableIterator<C> {
     const level = this.levels[this.index]!;
     const breaker = this.breaker;
     const verdict = breaker === null ? defaultClassify(error) : breaker.verdictOf(error);
-    this.note(level, verdict.failover ? 'interrupted' : 'failure', error);
+    const aborted = this.callerSignal?.aborted === true;
+    this.note(level, aborted ? 'cancelled' : verdict.failover ? 'interrupted' : 'failure', error);
+    if (aborted) this.record?.served(level.name);
     this.current = null;
     this.committed = false;
-    if (!verdict.failover) {
+    // The caller's own abort, like a caller's error, reaches the consumer as it is.
+    if (!verdict.failover || aborted) {
       this.done = true;
       return Promise.reject(error);
     }
@@ -343,24 +368,42 @@ export class ChainStream<C> implements AsyncIterableIterator<C> {
   }
 }
 
-/** An unguarded level's stream, made when first read. */
-function lazyIterator<C>(run: () => unknown, label: string): AsyncIterator<C> {
+/**
+ * An unguarded level's stream, made when first read, with its call context held while it starts
+ * and while its first chunk is asked for.
+ */
+function lazyIterator<C>(
+  run: () => unknown,
+  label: string,
+  context: CallContext,
+): AsyncIterator<C> {
   let inner: AsyncIterator<C> | null = null;
   let closed = false;
   return {
     async next(): Promise<IteratorResult<C>> {
-      if (inner === null) {
-        const value = await run();
-        const iterator = toAsyncIterator<C>(value);
-        if (iterator === undefined) {
-          throw new TypeError(
-            `${label} must return an AsyncIterable or a promise of one, got ${show(value)}`,
-          );
-        }
-        inner = iterator;
+      if (inner !== null) return closed ? END : inner.next();
+      let previous = enterContext(context);
+      let value: unknown;
+      try {
+        value = run();
+      } finally {
+        leaveContext(previous);
       }
+      value = await value;
+      const iterator = toAsyncIterator<C>(value);
+      if (iterator === undefined) {
+        throw new TypeError(
+          `${label} must return an AsyncIterable or a promise of one, got ${show(value)}`,
+        );
+      }
+      inner = iterator;
       if (closed) return END;
-      return inner.next();
+      previous = enterContext(context);
+      try {
+        return inner.next();
+      } finally {
+        leaveContext(previous);
+      }
     },
     return(): Promise<IteratorResult<C>> {
       closed = true;

@@ -35,7 +35,7 @@ export interface StreamProviderLevel<A extends unknown[], C> {
   /** How to go on at the next level when this one is cut after content. Default: end the stream. */
   readonly resume?: Resume<A, C> | undefined;
   /** Never set: keeps a function from passing for a provider level. */
-  readonly apply?: undefined;
+  readonly apply?: never | undefined;
 }
 
 /** An unguarded level (a last resort): given the arguments and the last error, returns a stream. */
@@ -92,8 +92,9 @@ export function failoverStream<F extends AnyFunction>(
   if (!Array.isArray(levels) || levels.length === 0) {
     throw new TypeError(`failoverStream levels must be a non-empty array, got ${show(levels)}`);
   }
+  const append = options?.append !== false;
   const chain = levels.map((level: unknown, index) =>
-    toLevel(level, index, EXTRA_KEYS, 'failoverStream'),
+    toLevel(level, index, append, EXTRA_KEYS, 'failoverStream'),
   );
   const rules = levels.map((level: unknown, index) => rulesOf(level, index));
   const seen = new Set<string>();

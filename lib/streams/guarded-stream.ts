@@ -2,6 +2,7 @@ import type { Breaker } from '../breaker/breaker.js';
 import { show } from '../breaker/validate-options.js';
 import { CallTimeoutError } from '../errors/call-timeout-error.js';
 import { CapacityExceededError } from '../errors/capacity-exceeded-error.js';
+import { enterContext, leaveContext, type CallContext } from '../failover/call-context.js';
 import { isContentChunk } from './content.js';
 import { inBandError } from './in-band-error.js';
 import { toAsyncIterator } from './iterable.js';
@@ -19,6 +20,9 @@ const IDLE = 0;
 const OPENING = 1;
 const STREAMING = 2;
 const DONE = 3;
+
+/** Marks "no call context was entered". */
+const NO_CONTEXT: unique symbol = Symbol('no context');
 
 /** An epoch no circuit ever has: an outcome settled with it updates statistics only. */
 const NO_EPOCH = -1;
@@ -85,6 +89,11 @@ export class GuardedStream<C> implements AsyncIterableIterator<C> {
     private readonly callerSignal: AbortSignal | undefined,
     /** Which chunks carry content (the first one settles a trial and times the first token). */
     private readonly isContent: (chunk: C) => boolean = isContentChunk,
+    /**
+     * The `callContext()` of a chain level, without its signal: held while `fn` starts and while
+     * the first chunk is asked for, when the body of an `async *` method starts running.
+     */
+    private readonly context: Omit<CallContext, 'signal'> | undefined = undefined,
   ) {
     if (typeof fn !== 'function') {
       throw new TypeError(`breaker.stream needs a function returning a stream, got ${show(fn)}`);
@@ -180,11 +189,14 @@ export class GuardedStream<C> implements AsyncIterableIterator<C> {
     const promise = this.expectPull();
     this.await(this.start + this.firstChunkMs);
     let result: ReturnType<StreamSource<C>>;
+    const previous = this.enter();
     try {
       result = this.fn(controller.signal);
     } catch (error) {
       this.fail(error, false);
       return promise;
+    } finally {
+      if (previous !== NO_CONTEXT) leaveContext(previous);
     }
     if (isThenable(result)) {
       result.then(
@@ -211,7 +223,19 @@ export class GuardedStream<C> implements AsyncIterableIterator<C> {
     }
     this.iterator = iterator;
     this.phase = STREAMING;
-    this.read();
+    const previous = this.enter();
+    try {
+      this.read();
+    } finally {
+      if (previous !== NO_CONTEXT) leaveContext(previous);
+    }
+  }
+
+  /** Makes the level's call context current, when there is one; returns what it replaced. */
+  private enter(): CallContext | null | typeof NO_CONTEXT {
+    const context = this.context;
+    if (context === undefined) return NO_CONTEXT;
+    return enterContext({ ...context, signal: this.controller!.signal });
   }
 
   private pull(): Promise<IteratorResult<C>> {

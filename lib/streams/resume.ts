@@ -1,5 +1,6 @@
 import { show } from '../breaker/validate-options.js';
 import { textOfChunks } from './chunk-text.js';
+import type { Resume } from './resume-types.js';
 
 /** Options of {@link resumeOpenAiChat} and {@link resumeAnthropicMessages}. */
 export interface ResumeOptions {
@@ -20,7 +21,9 @@ export interface ResumeOptions {
 
 /**
  * What {@link resumeOpenAiChat} and {@link resumeAnthropicMessages} return: a `resume` that fits
- * any level whose arguments carry the request body, whatever its chunks.
+ * any level whose arguments carry the request body, whatever its chunks. (Their type parameters,
+ * the level's arguments and chunks, may be given; they are inferred from nothing and needed by
+ * nothing.)
  */
 export interface ResumeHelper {
   <A extends readonly unknown[]>(args: A, delivered: readonly unknown[]): A | undefined;
@@ -52,7 +55,9 @@ const originals = new WeakMap<object, MessagesBody>();
  *   { name: 'backup', call: (body: ChatBody, signal: AbortSignal) => backup.chat.completions.create({ ...body, stream: true }, { signal }) },
  * ]);
  */
-export function resumeOpenAiChat(options: ResumeOptions = {}): ResumeHelper {
+export function resumeOpenAiChat<A extends readonly unknown[] = readonly unknown[], C = unknown>(
+  options: ResumeOptions = {},
+): ResumeHelper & Resume<A, C> {
   return makeResume('resumeOpenAiChat', options, (text) => text);
 }
 
@@ -61,7 +66,10 @@ export function resumeOpenAiChat(options: ResumeOptions = {}): ResumeHelper {
  * (`{ model, max_tokens, messages, system?, ... }`), as {@link resumeOpenAiChat} does for
  * OpenAI's. A prefill has its trailing whitespace removed, which the API requires.
  */
-export function resumeAnthropicMessages(options: ResumeOptions = {}): ResumeHelper {
+export function resumeAnthropicMessages<
+  A extends readonly unknown[] = readonly unknown[],
+  C = unknown,
+>(options: ResumeOptions = {}): ResumeHelper & Resume<A, C> {
   return makeResume('resumeAnthropicMessages', options, (text) => text.trimEnd());
 }
 

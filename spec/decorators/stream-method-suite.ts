@@ -136,6 +136,24 @@ export function streamMethodSuite(mode: 'standard' | 'legacy'): void {
       expect(registry.get('openai').stats).to.include({ cancelled: 1, failedRequests: 0 });
     });
 
+    it('gives an async * method its call context when its body starts: the signal aborts when the stream stalls', async () => {
+      const { service } = llm(
+        () => chunks('a', 60_000, 'b'),
+        () => chunks('never'),
+      );
+      const result = collect(service.withSignal('hi'));
+      await clock.tickAsync(1_000);
+      const { got, error } = await result;
+      expect(got).to.deep.equal(['a']);
+      expect(isStreamInterruptedError(error)).to.equal(true); // after content, in a chain
+      const cause = (error as Error).cause as Error;
+      expect(cause.name).to.equal('CallTimeoutError');
+      const [context] = service.contexts;
+      expect(context).to.include({ level: 'with-signal', attempt: 0 });
+      expect(context!.signal.aborted).to.equal(true);
+      expect(context!.signal.reason).to.equal(cause);
+    });
+
     it('reports a call without `this` from the first next()', async () => {
       const { service } = llm(
         () => chunks('a'),

@@ -290,6 +290,39 @@ describe('failoverStream: failover before the first content chunk, interruption 
     expect(registry.get('p2').stats.failedRequests).to.equal(0);
   });
 
+  it('a trailing AbortSignal argument cancels the stream, as it does a chain call', async () => {
+    const registry = new BreakerRegistry();
+    const p1 = new ScriptedProvider<string>([chunk('a'), stall]);
+    const p2 = new ScriptedProvider<string>([chunk('b')]);
+    const chat = failoverStream(
+      [
+        {
+          name: 'a',
+          call: (_prompt: string, _caller: AbortSignal, signal: AbortSignal) => p1.open(signal),
+        },
+        {
+          name: 'b',
+          call: (_prompt: string, _caller: AbortSignal, signal: AbortSignal) => p2.open(signal),
+        },
+      ],
+      { registry },
+    );
+    const caller = new AbortController();
+    const result = drain(chat('hi', caller.signal));
+    await clock.tickAsync(10);
+    const reason = new Error('client went away');
+    caller.abort(reason);
+    const { chunks, error } = await result;
+    expect(chunks).to.deep.equal(['a']);
+    expect(error).to.equal(reason);
+    expect(p1.signal!.aborted).to.equal(true);
+    expect(p2.opened).to.equal(0);
+    expect(registry.get('a').stats).to.include({ cancelled: 1, failedRequests: 0 });
+    const late = await drain(chat('again', caller.signal));
+    expect(late.error).to.equal(reason);
+    expect(p1.opened).to.equal(1);
+  });
+
   it('runs an unguarded last resort with the arguments and the last error', async () => {
     const registry = new BreakerRegistry();
     const down = new ScriptedProvider<string>([fail(httpError(503))]);

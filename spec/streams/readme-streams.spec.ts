@@ -11,6 +11,7 @@ import {
   CircuitBreaker,
   Fallback,
   bindRegistry,
+  callContext,
   failoverStream,
   isStreamInterruptedError,
   resumeOpenAiChat,
@@ -27,11 +28,11 @@ class StoryTeller {
   @CircuitBreaker('openai', { firstChunkTimeout: 10_000, idleTimeout: 5_000 })
   @Fallback('claude')
   async *tell(prompt: string): AsyncGenerator<string> {
-    const stream = await this.openai.chat.completions.create({
-      model: 'gpt-4o-mini',
-      messages: [{ role: 'user', content: prompt }],
-      stream: true,
-    });
+    const { signal } = callContext(); // read it before the first await
+    const stream = await this.openai.chat.completions.create(
+      { model: 'gpt-4o-mini', messages: [{ role: 'user', content: prompt }], stream: true },
+      { signal },
+    );
     for await (const chunk of stream) yield chunk.choices[0]?.delta.content ?? '';
   }
 
