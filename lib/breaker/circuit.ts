@@ -15,18 +15,11 @@ import {
 import { ratePolicies } from './live-config.js';
 import type { ResolvedOptions } from './options.js';
 import { fromShared, toShared } from './shared-state.js';
-import type { CircuitState, CircuitStateName, HalfOpen, OpenReason } from './state.js';
-import { PastTrials, lateStamp } from './past-trials.js';
+import type { MoveWatcher } from './move-watcher.js';
+import type { CircuitState, HalfOpen, OpenReason } from './state.js';
 
-/** Whoever announces a circuit's moves: the breaker. */
-export interface MoveWatcher {
-  circuitMoved(from: CircuitStateName, next: CircuitState, remote: boolean): void;
-  /**
-   * Another replica shared an operator's config change: the seam through which the breaker
-   * applies it (`configure`'s checks, without sharing it again).
-   */
-  configShared(config: Readonly<Record<string, unknown>>): void;
-}
+export type { MoveWatcher } from './move-watcher.js';
+import { PastTrials, lateStamp } from './past-trials.js';
 
 /** The stamp of a state nobody has written yet. */
 const UNWRITTEN: Stamp = Object.freeze({ term: 0, version: 0, origin: '' });

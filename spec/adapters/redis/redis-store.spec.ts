@@ -181,6 +181,36 @@ describe('RedisStore (breakwater/redis) on a real redis-server', () => {
     }
   });
 
+  it('lets a half-open stream wait for its replica’s claim, and close the fleet with its trial', async () => {
+    const clock = new ManualClock(1_000);
+    const defaults = { failureThreshold: 1, resetTimeout: 1_000, timeout: false as const, clock };
+    const fleet = replicas(defaults, `stream${prefixes++}:`);
+    try {
+      const a = await fleet.replica();
+      const b = await fleet.replica();
+      await repeat(a.get('openai'), 1, fail503);
+      await eventually(() => b.get('openai').state === 'open');
+      clock.advance(1_000);
+      const read = async (): Promise<string[]> => {
+        const chunks: string[] = [];
+        const stream = a.get('openai').stream(async function* () {
+          yield 'hello';
+        });
+        for await (const chunk of stream) chunks.push(chunk);
+        return chunks;
+      };
+      // on a busy machine the claim may answer after the wait: the permit then serves the next try
+      const chunks = await read().catch(async () => {
+        await fleet.settle();
+        return read();
+      });
+      expect(chunks).to.deep.equal(['hello']);
+      await eventually(() => b.get('openai').state === 'closed');
+    } finally {
+      await fleet.close();
+    }
+  });
+
   it('forgets a breaker once the registry removes it', async () => {
     const clock = new ManualClock(1_000);
     const fleet = replicas({ failureThreshold: 1, timeout: false, clock }, `gone${prefixes++}:`);
