@@ -56,12 +56,12 @@ try {
     }
   }
 
-  // 2. conflicting rounds: 50 breakers at a time, 100 ms after the moves
-  const names = Array.from({ length: 50 }, (_, i) => `round-${i}`);
+  // 2. conflicting rounds: 10 breakers at a time, 100 ms after the moves
+  const names = Array.from({ length: 10 }, (_, i) => `round-${i}`);
   let rounds = 0;
   let split = 0;
   let stillSplit = 0;
-  for (let batch = 0; batch < 20 * scale; batch++) {
+  for (let batch = 0; batch < 100 * scale; batch++) {
     const perReplica = everyone.map(() => [] as { name: string; move: Move }[]);
     for (const name of names) {
       const moves = everyone.map(() => MOVES[Math.floor(Math.random() * MOVES.length)]!);
@@ -77,6 +77,14 @@ try {
     rounds += names.length;
     split += splitNames.length;
     if (splitNames.length > 0) {
+      if (process.env['FLEET_DEBUG'] === '1') {
+        for (const name of splitNames)
+          console.error(
+            'at 100 ms',
+            name,
+            JSON.stringify(states.map((s) => s[names.indexOf(name)])),
+          );
+      }
       await sleep(1_000);
       const later = (await Promise.all(
         everyone.map((i) => fleet.ask(i, { cmd: 'states', names: splitNames })),

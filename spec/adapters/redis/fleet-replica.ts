@@ -189,4 +189,6 @@ process.on('message', (message: ReplicaCommand & { id: number }) => {
   };
   void answer().then((result) => process.send!({ id: message.id, result }));
 });
+// A replica never outlives the process that forked it.
+process.on('disconnect', () => process.exit(0));
 process.send!({ id: 0, result: 'ready' });
