@@ -3,11 +3,11 @@
  * processes (spec/adapters/redis/fleet-replica.ts) sharing one redis-server started for the run.
  *
  * - propagation: from a move on one replica to each other replica hearing it (p50, p99);
- * - rounds split: 1,000 rounds of conflicting moves made at once on all 4 replicas, replicas
- *   that disagree 100 ms later;
+ * - rounds split: 1,000 rounds of conflicting moves made at once on all 4 replicas (10 breakers
+ *   at a time), replicas that disagree 100 ms later, and 1 s later;
  * - extra trials: provider calls past halfOpenMaxCalls (2) in one half-open period, over at
  *   least 1,000 periods of a flaky provider, with the claims sent per period;
- * - time to close: from a recovered provider's trial starting (it takes 20 ms) to the last
+ * - time to close: from a recovered provider's trial starting (it takes up to 20 ms) to the last
  *   replica closed.
  *
  * Timings are wall-clock on whatever machine runs it: treat them as rough. FLEET_QUICK=1 runs a
