@@ -13,16 +13,11 @@ import { StreamInterruptedError } from '../errors/stream-interrupted-error.js';
 import { failedOutcome, type AttemptOutcome } from '../failover/attempt.js';
 import type { ChainLevel } from '../failover/chain-level.js';
 import { outcomeStorage, type OutcomeRecord } from '../failover/outcome-record.js';
-import {
-  enterContext,
-  leaveContext,
-  NEVER_ABORTED,
-  type CallContext,
-} from '../failover/call-context.js';
+import { NEVER_ABORTED } from '../failover/call-context.js';
 import type { BreakerRegistry } from '../registry/breaker-registry.js';
 import { usageOf } from '../registry/provider-stats.js';
 import { GuardedStream } from './guarded-stream.js';
-import { toAsyncIterator } from './iterable.js';
+import { lazyStream } from './lazy-stream.js';
 import { OverlapTrim } from './overlap.js';
 import type { Resume } from './resume-types.js';
 
@@ -213,7 +208,7 @@ export class ChainStream<C> implements AsyncIterableIterator<C> {
       this.breaker = null;
       this.levelStart = systemClock.now();
       const signal = this.callerSignal ?? NEVER_ABORTED;
-      this.current = lazyIterator<C>(
+      this.current = lazyStream<C>(
         () => level.run(self, args, lastError, signal),
         `${this.label}: fallback "${level.name}"`,
         { ...context, signal },
@@ -366,50 +361,4 @@ export class ChainStream<C> implements AsyncIterableIterator<C> {
     }
     return now;
   }
-}
-
-/**
- * An unguarded level's stream, made when first read, with its call context held while it starts
- * and while its first chunk is asked for.
- */
-function lazyIterator<C>(
-  run: () => unknown,
-  label: string,
-  context: CallContext,
-): AsyncIterator<C> {
-  let inner: AsyncIterator<C> | null = null;
-  let closed = false;
-  return {
-    async next(): Promise<IteratorResult<C>> {
-      if (inner !== null) return closed ? END : inner.next();
-      let previous = enterContext(context);
-      let value: unknown;
-      try {
-        value = run();
-      } finally {
-        leaveContext(previous);
-      }
-      value = await value;
-      const iterator = toAsyncIterator<C>(value);
-      if (iterator === undefined) {
-        throw new TypeError(
-          `${label} must return an AsyncIterable or a promise of one, got ${show(value)}`,
-        );
-      }
-      inner = iterator;
-      if (closed) return END;
-      previous = enterContext(context);
-      try {
-        return inner.next();
-      } finally {
-        leaveContext(previous);
-      }
-    },
-    return(): Promise<IteratorResult<C>> {
-      closed = true;
-      const closing = inner?.return?.();
-      closing?.then(undefined, () => undefined);
-      return Promise.resolve(END);
-    },
-  };
 }
