@@ -1,5 +1,6 @@
 import type { Breaker } from '../breaker/breaker.js';
 import { show } from '../breaker/validate-options.js';
+import { noteStreamSyntaxError } from '../classify/sdk-errors.js';
 import { CallTimeoutError } from '../errors/call-timeout-error.js';
 import { CapacityExceededError } from '../errors/capacity-exceeded-error.js';
 import { enterContext, leaveContext, type CallContext } from '../failover/call-context.js';
@@ -276,7 +277,9 @@ export class GuardedStream<C> implements AsyncIterableIterator<C> {
   };
 
   private readonly onError = (error: unknown): void => {
-    if (this.phase === STREAMING) this.fail(error, false);
+    if (this.phase !== STREAMING) return;
+    noteStreamSyntaxError(error); // a malformed event, not the caller's bug
+    this.fail(error, false);
   };
 
   private firstContent(): void {

@@ -1,5 +1,6 @@
 import { show } from '../breaker/validate-options.js';
 import { enterContext, leaveContext, type CallContext } from '../failover/call-context.js';
+import { noteStreamSyntaxError } from '../classify/sdk-errors.js';
 import { toAsyncIterator } from './iterable.js';
 
 const END: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
@@ -18,7 +19,7 @@ export function lazyStream<C>(
   let closed = false;
   return {
     async next(): Promise<IteratorResult<C>> {
-      if (inner !== null) return closed ? END : inner.next();
+      if (inner !== null) return closed ? END : inner.next().catch(malformed);
       let previous = enterContext(context);
       let value: unknown;
       try {
@@ -37,7 +38,7 @@ export function lazyStream<C>(
       if (closed) return END;
       previous = enterContext(context);
       try {
-        return inner.next();
+        return inner.next().catch(malformed);
       } finally {
         leaveContext(previous);
       }
@@ -49,4 +50,10 @@ export function lazyStream<C>(
       return Promise.resolve(END);
     },
   };
+}
+
+/** Notes a `SyntaxError` raised while reading as a malformed stream, and passes it on. */
+function malformed(error: unknown): never {
+  noteStreamSyntaxError(error);
+  throw error;
 }
