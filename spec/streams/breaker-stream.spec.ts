@@ -83,6 +83,29 @@ describe('breaker.stream: a streaming call through a breaker', () => {
     expect(breaker.snapshot()).to.include({ failedRequests: 2, rejectedRequests: 1 });
   });
 
+  it("counts a SyntaxError raised while the stream is read as a malformed stream, the provider's failure", async () => {
+    const breaker = new Breaker({ name: 'p', failureThreshold: 1 });
+    let parseError: unknown;
+    try {
+      JSON.parse('{"type": "content_block_delta", "delta": {');
+    } catch (error) {
+      parseError = error;
+    }
+    const provider = new ScriptedProvider([chunk('a'), fail(parseError)]);
+    const result = await drain(breaker.stream(provider.open));
+    expect(result.error).to.equal(parseError);
+    expect(breaker.state).to.equal('open');
+    // the same error thrown by fn before any stream exists is a bug of the caller's
+    const other = new Breaker({ name: 'q', failureThreshold: 1 });
+    const bug = await drain(
+      other.stream(() => {
+        throw new SyntaxError('bad code');
+      }),
+    );
+    expect(bug.error).to.be.instanceOf(SyntaxError);
+    expect(other.state).to.equal('closed');
+  });
+
   it('rethrows a caller error (a 400) without counting it', async () => {
     const breaker = new Breaker({ name: 'p', failureThreshold: 1 });
     const error = httpError(400);
