@@ -10,7 +10,7 @@ export interface FallbackOptions {
    * optional, default or rest parameter (the error would take its place when a caller leaves it
    * out): the types refuse the default then.
    */
-  readonly append?: boolean;
+  readonly append?: boolean | undefined;
 }
 
 /**
@@ -43,7 +43,7 @@ export interface FallbackOptions {
  */
 export function Fallback<K extends string | symbol>(
   method: K,
-  options?: FallbackOptions & { readonly append?: true },
+  options?: FallbackOptions & { readonly append?: true | undefined },
 ): FallbackByNameDecorator<K>;
 export function Fallback<K extends string | symbol>(
   method: K,
@@ -51,7 +51,7 @@ export function Fallback<K extends string | symbol>(
 ): FallbackByNameDecorator<K, false>;
 export function Fallback<G extends (...args: never[]) => unknown>(
   fn: G,
-  options?: FallbackOptions & { readonly append?: true },
+  options?: FallbackOptions & { readonly append?: true | undefined },
 ): FallbackByFunctionDecorator<G>;
 export function Fallback<G extends (...args: never[]) => unknown>(
   fn: G,

@@ -49,12 +49,12 @@ export interface ProviderLevel<A extends unknown[], R> {
   readonly name: string;
   call(...args: [...A, AbortSignal]): R | PromiseLike<R>;
   /** Options of the level's breaker, used when the registry makes it. */
-  readonly options?: BreakerOptions;
+  readonly options?: BreakerOptions | undefined;
   /**
    * Never set. A function has `name` and `call` too; this keeps one from passing for a provider
    * level, so a last resort is checked as a {@link LastResort}.
    */
-  readonly apply?: never;
+  readonly apply?: never | undefined;
 }
 
 /**
@@ -74,15 +74,15 @@ export type PlainLevel<A extends unknown[], R> =
   | {
       readonly name: string;
       call(...args: A): R | PromiseLike<R>;
-      readonly options?: BreakerOptions;
-      readonly apply?: never;
+      readonly options?: BreakerOptions | undefined;
+      readonly apply?: never | undefined;
     }
   | ((...args: A) => R | PromiseLike<R>);
 
 /** Options of {@link failover}. */
 export interface FailoverOptions {
   /** Where the levels' breakers live. Default {@link defaultRegistry}. */
-  readonly registry?: BreakerRegistry;
+  readonly registry?: BreakerRegistry | undefined;
   /**
    * `true` (the default): a provider's `call` gets the arguments followed by the signal, a last
    * resort the arguments followed by the error. `false`: every level gets the arguments alone,
@@ -90,7 +90,7 @@ export interface FailoverOptions {
    * left out (optional, default or rest parameters), where an appended value could take their
    * place. The types refuse the default form for such arguments.
    */
-  readonly append?: boolean;
+  readonly append?: boolean | undefined;
 }
 
 /**
@@ -117,15 +117,15 @@ export function failover<F extends AnyFunction>(
     {
       readonly name: string;
       call: F & AppendSafe<ChainArgs<F>>;
-      readonly options?: BreakerOptions;
+      readonly options?: BreakerOptions | undefined;
     },
     ...NoInfer<FailoverLevel<ChainArgs<F>, ChainResult<F>>>[],
   ],
-  options?: FailoverOptions & { readonly append?: true },
+  options?: FailoverOptions & { readonly append?: true | undefined },
 ): (...args: ChainArgs<F>) => Promise<ChainResult<F>>;
 export function failover<F extends AnyFunction>(
   levels: readonly [
-    { readonly name: string; call: F; readonly options?: BreakerOptions },
+    { readonly name: string; call: F; readonly options?: BreakerOptions | undefined },
     ...NoInfer<PlainLevel<Parameters<F>, ChainResult<F>>>[],
   ],
   options: FailoverOptions & { readonly append: false },
@@ -200,7 +200,7 @@ function toLevel(level: unknown, index: number, append: boolean): ChainLevel {
     if (typeof options !== 'object' || options === null) {
       throw new TypeError(`${where} ("${name}"): options must be an object, got ${show(options)}`);
     }
-    if ('name' in options)
+    if ((options as BreakerOptions).name !== undefined)
       throw new TypeError(
         `${where} ("${name}"): options.name is not allowed; the level's name names its breaker`,
       );

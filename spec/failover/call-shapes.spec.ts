@@ -76,7 +76,7 @@ describe('failover and execute: every call shape gets its signal, every fallback
             options: { timeout: 300 },
             call: (prompt: string, opts: { temperature?: number } = {}) =>
               openai.chat.completions
-                .create({ ...chatBody(prompt), ...opts }, { signal: callContext().signal })
+                .create(Object.assign(chatBody(prompt), opts), { signal: callContext().signal })
                 .then((c) => c.choices[0]!.message.content ?? ''),
           },
           (prompt: string, opts?: { temperature?: number }) =>
