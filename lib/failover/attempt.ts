@@ -4,9 +4,11 @@ import { isCircuitOpenError } from '../errors/circuit-open-error.js';
 
 /**
  * What happened at one level of a chain: it answered (`success`), failed (`failure`), ran past its
- * breaker's timeout (`timeout`), or was refused by its breaker without being called (`rejected`).
+ * breaker's timeout (`timeout`), was refused by its breaker without being called (`rejected`), or
+ * was given up while running (`cancelled`: a hedge that lost, or a consumer that stopped early),
+ * which is never the provider's failure.
  */
-export type AttemptOutcome = 'success' | 'failure' | 'timeout' | 'rejected';
+export type AttemptOutcome = 'success' | 'failure' | 'timeout' | 'rejected' | 'cancelled';
 
 /** One level of a chain, tried or skipped during a call. */
 export interface Attempt {
