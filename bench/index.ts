@@ -17,6 +17,9 @@ console.log(
 );
 const report = await benchEngine(n, rounds, (l) => console.error(l));
 console.log(renderEngine(report));
+const signals = await (await import('./signals.js')).benchSignals(n, rounds);
+console.log('## ' + table(signals.rows).replace(/^/, ''), '\n');
+report.findings.push(...signals.findings);
 const rows = [['target', 'measured', 'target', 'status']];
 for (const f of report.findings) {
   const digits = f.unit === ' B' ? 0 : 2;

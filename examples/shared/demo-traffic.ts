@@ -22,7 +22,7 @@ export async function askDemoQuestions(
     const request = parseChatRequest({
       messages: [{ role: 'user', content: `demo question ${i % 5}` }],
     });
-    const { servedBy } = await withOutcome(() => chat.complete(request, undefined));
+    const { servedBy } = await withOutcome(() => chat.complete(request));
     const tier = servedBy ?? 'unknown';
     served[tier] = (served[tier] ?? 0) + 1;
   }

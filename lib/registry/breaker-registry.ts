@@ -145,15 +145,27 @@ export class BreakerRegistry {
   }
 
   /**
-   * Waits up to `timeoutMs` (default: the registry's `shutdownTimeout`) for calls in flight, then
-   * aborts the rest and releases the store if the registry made it. Idempotent.
+   * Waits up to `graceMs` (default: the registry's `shutdownTimeout`) for calls in flight, then
+   * aborts the rest (their signals abort, their callers get the shutdown's `AbortError`) and
+   * releases the store if the registry made it. `close(0)` aborts at once, before it returns.
+   * Idempotent: a second call returns the first one's promise.
    */
-  close(timeoutMs: number = this.shutdownTimeout): Promise<void> {
-    return (this.closing ??= this.shutDown(timeoutMs));
+  close(graceMs: number = this.shutdownTimeout): Promise<void> {
+    if (this.closing === null && (typeof graceMs !== 'number' || !(graceMs >= 0))) {
+      throw new RangeError(
+        `close(graceMs): graceMs must be a number of ms >= 0, got ${show(graceMs)}`,
+      );
+    }
+    return (this.closing ??= this.shutDown(graceMs));
   }
 
   private async shutDown(timeoutMs: number): Promise<void> {
     const breakers = this.list();
+    if (timeoutMs === 0) {
+      for (const breaker of breakers) breaker.shutdown();
+      if (this.ownsStore) await this.store.close();
+      return;
+    }
     let timer: ReturnType<typeof setTimeout> | undefined;
     const deadline = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, timeoutMs);

@@ -221,10 +221,10 @@ export class GuardedStream<C> implements AsyncIterableIterator<C> {
   }
 
   /** Makes the level's call context current, when there is one; returns what it replaced. */
-  private enter(): CallContext | null | typeof NO_CONTEXT {
-    const context = this.context;
-    if (context === undefined) return NO_CONTEXT;
-    return enterContext({ ...context, signal: this.controller!.signal });
+  private enter(): ReturnType<typeof enterContext> | typeof NO_CONTEXT {
+    const c = this.context;
+    if (c === undefined) return NO_CONTEXT;
+    return enterContext(this.controller!.signal, c.error, c.attempt, c.level);
   }
 
   private pull(): Promise<IteratorResult<C>> {

@@ -20,7 +20,7 @@ export function lazyStream<C>(
   return {
     async next(): Promise<IteratorResult<C>> {
       if (inner !== null) return closed ? END : inner.next().catch(malformed);
-      let previous = enterContext(context);
+      let previous = enterContext(context.signal, context.error, context.attempt, context.level);
       let value: unknown;
       try {
         value = run();
@@ -36,7 +36,7 @@ export function lazyStream<C>(
       }
       inner = iterator;
       if (closed) return END;
-      previous = enterContext(context);
+      previous = enterContext(context.signal, context.error, context.attempt, context.level);
       try {
         return inner.next().catch(malformed);
       } finally {
