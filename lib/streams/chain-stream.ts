@@ -18,6 +18,7 @@ import type { BreakerRegistry } from '../registry/breaker-registry.js';
 import { usageOf } from '../registry/provider-stats.js';
 import { GuardedStream } from './guarded-stream.js';
 import { lazyStream } from './lazy-stream.js';
+import { raceToContent, type RaceHost, type Runner, type StreamHedge } from './hedge-race.js';
 import { OverlapTrim } from './overlap.js';
 import type { Resume } from './resume-types.js';
 
@@ -50,7 +51,7 @@ const REFUSED: Verdict = Object.freeze({ failure: false, failover: true });
  * for it); otherwise the stream ends with {@link StreamInterruptedError}.
  * @internal
  */
-export class ChainStream<C> implements AsyncIterableIterator<C> {
+export class ChainStream<C> implements AsyncIterableIterator<C>, RaceHost<C> {
   private index = 0;
   private current: AsyncIterator<C> | null = null;
   private breaker: Breaker | null = null;
@@ -71,6 +72,9 @@ export class ChainStream<C> implements AsyncIterableIterator<C> {
   private done = false;
   private busy: Promise<IteratorResult<C>> | null = null;
   private iterated = false;
+  /** @internal Set while a hedge race runs. */
+  stopRace: (() => void) | null = null;
+  private raced = false;
   /** A caller's signal passed as the last argument: it cancels the stream, as it does a chain call. */
   private readonly callerSignal: AbortSignal | undefined;
 
@@ -83,6 +87,8 @@ export class ChainStream<C> implements AsyncIterableIterator<C> {
     private record: OutcomeRecord | undefined,
     /** What the chain is called in error messages. */
     private readonly label: string,
+    /** The chain's hedging, when it hedges. */
+    private readonly hedge: StreamHedge | null = null,
   ) {
     const last = args.length > 0 ? args[args.length - 1] : undefined;
     this.callerSignal = last instanceof AbortSignal ? last : undefined;
@@ -122,6 +128,7 @@ export class ChainStream<C> implements AsyncIterableIterator<C> {
   return(): Promise<IteratorResult<C>> {
     if (this.done && this.current === null) return Promise.resolve(END);
     this.done = true;
+    this.stopRace?.();
     this.queue = [];
     this.queued = 0;
     const current = this.current;
@@ -157,6 +164,10 @@ export class ChainStream<C> implements AsyncIterableIterator<C> {
   /** Opens levels and reads their preambles until one delivers content, ends, or all fail. */
   private async advance(): Promise<IteratorResult<C>> {
     for (;;) {
+      if (this.current === null && this.hedge !== null && !this.raced) {
+        this.raced = true;
+        return this.race();
+      }
       if (this.current === null) {
         if (this.index >= this.levels.length) return this.exhausted();
         if (this.callerSignal?.aborted === true) {
@@ -197,36 +208,85 @@ export class ChainStream<C> implements AsyncIterableIterator<C> {
     }
   }
 
+  /** Runs the hedge race to the first content chunk, and carries on with its winner. */
+  private async race(): Promise<IteratorResult<C>> {
+    if (this.callerSignal?.aborted === true) {
+      this.done = true;
+      throw this.callerSignal.reason;
+    }
+    const result = await raceToContent(this, this.index, this.hedge!, MAX_HELD);
+    switch (result.kind) {
+      case 'stopped':
+        return END;
+      case 'thrown':
+        this.done = true;
+        throw result.error;
+      case 'exhausted':
+        this.index = this.levels.length;
+        return this.exhausted();
+      case 'won':
+        this.adopt(result.runner);
+        if (result.ended) {
+          this.commit([]);
+          this.complete();
+        } else {
+          this.commit(result.chunk === undefined ? [] : [result.chunk]);
+        }
+        return this.next();
+    }
+  }
+
+  get levelCount(): number {
+    return this.levels.length;
+  }
+
+  isContent(index: number, chunk: C): boolean {
+    return this.rules[index]!.isContent(chunk);
+  }
+
+  stopped(): boolean {
+    return this.done;
+  }
+
   private open(): void {
-    const level = this.levels[this.index]!;
+    this.adopt(this.makeRunner(this.index));
+  }
+
+  /** Makes level `index`'s stream (not yet started: it starts at its first `next()`). */
+  makeRunner(index: number): Runner<C> {
+    const level = this.levels[index]!;
     const guard = level.guard;
     const args = this.args;
     const self = this.self;
     const lastError = this.lastError;
-    const context = { error: lastError, attempt: this.index, level: level.name };
+    const context = { error: lastError, attempt: index, level: level.name };
     if (guard === null) {
-      this.breaker = null;
-      this.levelStart = systemClock.now();
       const signal = this.callerSignal ?? NEVER_ABORTED;
-      this.current = lazyStream<C>(
+      const stream = lazyStream<C>(
         () => level.run(self, args, lastError, signal),
         `${this.label}: fallback "${level.name}"`,
         { ...context, signal },
       );
-      return;
+      return { index, stream, breaker: null, start: systemClock.now(), held: [] };
     }
-    const breaker = (this.breaker = (guard.registry ?? this.registry).get(
-      guard.breaker,
-      guard.options,
-    ));
-    this.levelStart = breaker.options.clock.now();
-    this.current = new GuardedStream<C>(
+    const breaker = (guard.registry ?? this.registry).get(guard.breaker, guard.options);
+    const stream = new GuardedStream<C>(
       breaker,
       (signal) => level.run(self, args, lastError, signal) as AsyncIterable<C>,
       this.callerSignal,
-      this.rules[this.index]!.isContent,
+      this.rules[index]!.isContent,
       context,
     );
+    return { index, stream, breaker, start: breaker.options.clock.now(), held: [] };
+  }
+
+  /** Level `runner` is the current one from here. */
+  private adopt(runner: Runner<C>): void {
+    this.index = runner.index;
+    this.current = runner.stream;
+    this.breaker = runner.breaker;
+    this.levelStart = runner.start;
+    this.held = runner.held;
   }
 
   /** The current level delivers from here: what it held, then `chunks`. */
@@ -254,8 +314,35 @@ export class ChainStream<C> implements AsyncIterableIterator<C> {
 
   /** The current level failed before delivering content: fail over, or throw a caller's error. */
   private failedBeforeContent(error: unknown): void {
-    const level = this.levels[this.index]!;
-    const breaker = this.breaker;
+    const runner = this.runner();
+    this.current = null;
+    this.held = [];
+    this.trim?.reset();
+    if (!this.failedRunner(runner, error)) {
+      this.done = true;
+      throw error;
+    }
+    this.index++;
+  }
+
+  /** The current level, as a runner. */
+  private runner(): Runner<C> {
+    return {
+      index: this.index,
+      stream: this.current!,
+      breaker: this.breaker,
+      start: this.levelStart,
+      held: this.held,
+    };
+  }
+
+  /**
+   * Records that `runner`'s level failed before content; `true` when the chain may move on,
+   * `false` for a caller's error or the caller's own abort, which the consumer gets as they are.
+   */
+  failedRunner(runner: Runner<C>, error: unknown): boolean {
+    const level = this.levels[runner.index]!;
+    const breaker = runner.breaker;
     const refused =
       breaker !== null &&
       (isCircuitOpenError(error) || isCapacityExceededError(error)) &&
@@ -267,19 +354,22 @@ export class ChainStream<C> implements AsyncIterableIterator<C> {
         : breaker.verdictOf(error);
     const aborted = this.callerSignal?.aborted === true;
     const outcome = aborted ? 'cancelled' : failedOutcome(error, breaker?.name ?? null);
-    this.note(level, outcome, error);
-    this.current = null;
-    this.held = [];
-    this.trim?.reset();
-    // A caller's error is thrown as it is; so is the caller's own abort: nobody waits for a fallback.
-    if (!verdict.failover || aborted) {
-      this.done = true;
-      throw error;
-    }
+    this.noteRunner(runner, outcome, error);
+    if (!verdict.failover || aborted) return false;
     this.causes.push({ name: level.name, error });
     this.failed.push(breaker);
     this.lastError = error;
-    this.index++;
+    return true;
+  }
+
+  /** Records a level that lost a hedge race, or that the consumer left: `cancelled`. */
+  cancelRunner(runner: Runner<C>): void {
+    try {
+      runner.stream.return?.()?.then(undefined, () => undefined);
+    } catch {
+      // Losing is all that is left for it.
+    }
+    this.noteRunner(runner, 'cancelled', undefined);
   }
 
   /** Every level failed before content. */
@@ -344,19 +434,30 @@ export class ChainStream<C> implements AsyncIterableIterator<C> {
 
   /** Records the current level's attempt for `withOutcome`; returns the time it ended. */
   private note(level: ChainLevel, outcome: AttemptOutcome, error: unknown): number {
-    const breaker = this.breaker;
+    return this.noteRunner(this.runner(), outcome, error, level);
+  }
+
+  /** Records `runner`'s attempt for `withOutcome`; returns the time it ended. */
+  private noteRunner(
+    runner: Runner<C>,
+    outcome: AttemptOutcome,
+    error: unknown,
+    level = this.levels[runner.index]!,
+  ): number {
+    const breaker = runner.breaker;
     const now = breaker === null ? systemClock.now() : breaker.options.clock.now();
+    const durationMs = now - runner.start;
     if (breaker === null && outcome !== 'cancelled') {
       usageOf(this.registry)
         .fallback(level.name)
-        .record(outcome === 'success', now - this.levelStart, now);
+        .record(outcome === 'success', durationMs, now);
     }
     const record = this.record;
     if (record !== undefined) {
       record.add(
         error === undefined
-          ? { name: level.name, outcome, durationMs: now - this.levelStart }
-          : { name: level.name, outcome, durationMs: now - this.levelStart, error },
+          ? { name: level.name, outcome, durationMs }
+          : { name: level.name, outcome, durationMs, error },
       );
     }
     return now;

@@ -1,7 +1,9 @@
 import type { BreakerOptions } from '../breaker/options.js';
 import { show } from '../breaker/validate-options.js';
 import { registryOption, toLevel, type FailoverOptions } from '../failover/failover.js';
+import { resolveHedge, type HedgeOptions } from '../failover/hedge-options.js';
 import { outcomeStorage } from '../failover/outcome-record.js';
+import { StreamHedge } from './hedge-race.js';
 import { ChainStream, type StreamLevelRules } from './chain-stream.js';
 import { isContentChunk } from './content.js';
 import type { Resume } from './resume-types.js';
@@ -47,8 +49,14 @@ export type StreamLastResort<A extends unknown[], C> = (
 export type StreamLevel<A extends unknown[], C> =
   StreamProviderLevel<A, C> | StreamLastResort<A, C>;
 
-/** Options of {@link failoverStream}: as {@link failover}'s. */
-export type FailoverStreamOptions = FailoverOptions;
+/** Options of {@link failoverStream}: as {@link failover}'s, and `hedge`. */
+export interface FailoverStreamOptions extends FailoverOptions {
+  /**
+   * Start the next level beside one that has sent no content for `hedge.delay` ms; the first
+   * content chunk wins, the others are aborted and recorded `cancelled`. Default: no hedging.
+   */
+  readonly hedge?: HedgeOptions | undefined;
+}
 
 const EXTRA_KEYS = ['isContent', 'resume'];
 
@@ -88,7 +96,14 @@ export function failoverStream<F extends AnyFunction>(
   ],
   options?: FailoverStreamOptions,
 ): (...args: StreamArgs<F>) => AsyncIterable<StreamChunk<F>> {
-  const registry = registryOption(options, 'failoverStream');
+  let hedge: StreamHedge | null = null;
+  let chainOptions: FailoverOptions | undefined = options;
+  if (typeof options === 'object' && options !== null && 'hedge' in options) {
+    const { hedge: given, ...rest } = options;
+    chainOptions = rest;
+    if (given !== undefined) hedge = new StreamHedge(resolveHedge(given));
+  }
+  const registry = registryOption(chainOptions, 'failoverStream');
   if (!Array.isArray(levels) || levels.length === 0) {
     throw new TypeError(`failoverStream levels must be a non-empty array, got ${show(levels)}`);
   }
@@ -107,7 +122,16 @@ export function failoverStream<F extends AnyFunction>(
   }
   const label = `failoverStream(${chain.map((l) => l.name).join(', ')})`;
   const run = (...args: unknown[]) =>
-    new ChainStream(chain, rules, registry, undefined, args, outcomeStorage.getStore(), label);
+    new ChainStream(
+      chain,
+      rules,
+      registry,
+      undefined,
+      args,
+      outcomeStorage.getStore(),
+      label,
+      hedge,
+    );
   Object.defineProperty(run, 'name', { value: label });
   return run as unknown as (...args: StreamArgs<F>) => AsyncIterable<StreamChunk<F>>;
 }
