@@ -35,7 +35,7 @@ export type RaceEnd<C> =
   | {
       readonly kind: 'won';
       readonly runner: Runner<C>;
-      readonly chunk?: C;
+      readonly chunk?: C | undefined;
       readonly ended: boolean;
     }
   /** A caller's error: the consumer gets it as it is. */
