@@ -1,25 +1,20 @@
 import type { Breaker } from '../breaker/breaker.js';
-import { systemClock } from '../breaker/options.js';
 import { show } from '../breaker/validate-options.js';
 import { defaultClassify } from '../classify/default-classifier.js';
-import type { Verdict } from '../classify/verdict.js';
 import {
   AllProvidersFailedError,
   type ProviderFailure,
 } from '../errors/all-providers-failed-error.js';
-import { isCapacityExceededError } from '../errors/capacity-exceeded-error.js';
-import { isCircuitOpenError } from '../errors/circuit-open-error.js';
 import { StreamInterruptedError } from '../errors/stream-interrupted-error.js';
 import { failedOutcome, type AttemptOutcome } from '../failover/attempt.js';
 import type { ChainLevel } from '../failover/chain-level.js';
 import { outcomeStorage, type OutcomeRecord } from '../failover/outcome-record.js';
-import { NEVER_ABORTED } from '../failover/call-context.js';
 import type { BreakerRegistry } from '../registry/breaker-registry.js';
 import { usageOf } from '../registry/provider-stats.js';
-import { GuardedStream } from './guarded-stream.js';
-import { lazyStream } from './lazy-stream.js';
+import { openLevel } from './open-level.js';
 import { raceToContent, type RaceHost, type Runner, type StreamHedge } from './hedge-race.js';
 import { OverlapTrim } from './overlap.js';
+import { noteAttempt, verdictBeforeContent } from './runner-outcome.js';
 import type { Resume } from './resume-types.js';
 
 /** What a stream chain knows of a level beyond what a call chain does. @internal */
@@ -35,8 +30,6 @@ export interface StreamLevelRules<C> {
 export const MAX_HELD = 1_000;
 
 const END: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
-
-const REFUSED: Verdict = Object.freeze({ failure: false, failover: true });
 
 /**
  * One call of a stream chain (`failoverStream`, or an `async *` method under the decorators), as
@@ -254,30 +247,15 @@ export class ChainStream<C> implements AsyncIterableIterator<C>, RaceHost<C> {
 
   /** Makes level `index`'s stream (not yet started: it starts at its first `next()`). */
   makeRunner(index: number): Runner<C> {
-    const level = this.levels[index]!;
-    const guard = level.guard;
-    const args = this.args;
-    const self = this.self;
-    const lastError = this.lastError;
-    const context = { error: lastError, attempt: index, level: level.name };
-    if (guard === null) {
-      const signal = this.callerSignal ?? NEVER_ABORTED;
-      const stream = lazyStream<C>(
-        () => level.run(self, args, lastError, signal),
-        `${this.label}: fallback "${level.name}"`,
-        { ...context, signal },
-      );
-      return { index, stream, breaker: null, start: systemClock.now(), held: [] };
-    }
-    const breaker = (guard.registry ?? this.registry).get(guard.breaker, guard.options);
-    const stream = new GuardedStream<C>(
-      breaker,
-      (signal) => level.run(self, args, lastError, signal) as AsyncIterable<C>,
-      this.callerSignal,
+    return openLevel<C>(
+      this.levels[index]!,
+      index,
       this.rules[index]!.isContent,
-      context,
+      { self: this.self, args: this.args, lastError: this.lastError },
+      this.registry,
+      this.callerSignal,
+      this.label,
     );
-    return { index, stream, breaker, start: breaker.options.clock.now(), held: [] };
   }
 
   /** Level `runner` is the current one from here. */
@@ -343,15 +321,7 @@ export class ChainStream<C> implements AsyncIterableIterator<C>, RaceHost<C> {
   failedRunner(runner: Runner<C>, error: unknown): boolean {
     const level = this.levels[runner.index]!;
     const breaker = runner.breaker;
-    const refused =
-      breaker !== null &&
-      (isCircuitOpenError(error) || isCapacityExceededError(error)) &&
-      error.breaker === breaker.name;
-    const verdict = refused
-      ? REFUSED
-      : breaker === null
-        ? defaultClassify(error)
-        : breaker.verdictOf(error);
+    const verdict = verdictBeforeContent(runner, error);
     const aborted = this.callerSignal?.aborted === true;
     const outcome = aborted ? 'cancelled' : failedOutcome(error, breaker?.name ?? null);
     this.noteRunner(runner, outcome, error);
@@ -444,22 +414,6 @@ export class ChainStream<C> implements AsyncIterableIterator<C>, RaceHost<C> {
     error: unknown,
     level = this.levels[runner.index]!,
   ): number {
-    const breaker = runner.breaker;
-    const now = breaker === null ? systemClock.now() : breaker.options.clock.now();
-    const durationMs = now - runner.start;
-    if (breaker === null && outcome !== 'cancelled') {
-      usageOf(this.registry)
-        .fallback(level.name)
-        .record(outcome === 'success', durationMs, now);
-    }
-    const record = this.record;
-    if (record !== undefined) {
-      record.add(
-        error === undefined
-          ? { name: level.name, outcome, durationMs }
-          : { name: level.name, outcome, durationMs, error },
-      );
-    }
-    return now;
+    return noteAttempt(this.record, this.registry, level, runner, outcome, error);
   }
 }
