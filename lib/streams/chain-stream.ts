@@ -349,7 +349,9 @@ export class ChainStream<C> implements AsyncIterableIterator<C>, RaceHost<C> {
       throw new StreamInterruptedError(this.resumedFrom, this.delivered.slice(), this.lastError);
     }
     if (this.levels.length === 1) throw this.lastError;
-    throw new AllProvidersFailedError(this.causes);
+    // In chain order, though hedged levels may fail in another.
+    const order = (name: string) => this.levels.findIndex((level) => level.name === name);
+    throw new AllProvidersFailedError(this.causes.sort((a, b) => order(a.name) - order(b.name)));
   }
 
   /** The current level failed after delivering content: resume on the next level, or end. */

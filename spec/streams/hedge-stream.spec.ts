@@ -1,6 +1,11 @@
 import FakeTimers from '@sinonjs/fake-timers';
 import { expect } from 'chai';
-import { BreakerRegistry, failoverStream, withOutcome } from '../../lib/index.js';
+import {
+  BreakerRegistry,
+  failoverStream,
+  isAllProvidersFailedError,
+  withOutcome,
+} from '../../lib/index.js';
 import {
   ScriptedProvider,
   chunk,
@@ -104,6 +109,20 @@ describe('failoverStream with hedge: the first content chunk wins', () => {
       ['p1', 'success'],
     ]);
     expect(providers[2]!.opened).to.equal(0);
+  });
+
+  it('lists the causes in chain order when every hedged level fails', async () => {
+    const { chat } = hedged([[wait(300), fail(httpError(500))], [fail(httpError(502))]], {
+      delay: 100,
+    });
+    const result = drain(chat());
+    await clock.tickAsync(300);
+    const { error } = await result;
+    expect(isAllProvidersFailedError(error)).to.equal(true);
+    expect((error as { causes: { name: string }[] }).causes.map((c) => c.name)).to.deep.equal([
+      'p1',
+      'p2',
+    ]);
   });
 
   it('hedges within its budget only', async () => {
