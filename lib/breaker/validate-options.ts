@@ -120,7 +120,7 @@ export function validateOptions(
 ): ResolvedOptions {
   // Own keys only, read once: an inherited `timeout` is ignored rather than used unchecked, and
   // `toString` or a JSON `__proto__` is an unknown option, not a lookup on Object.prototype.
-  const own = ownOptions(options, where, KNOWN, suggest);
+  const own = ownOptions(options, where, KNOWN, suggestOption);
   for (const key in own) {
     const value = own[key];
     if (value !== undefined) CHECKS[key as keyof BreakerOptions](key, value);
@@ -182,7 +182,8 @@ export function show(value: unknown): string {
   return String(value);
 }
 
-function suggest(key: string): string {
+/** The hint for an unknown option `key`: the nearest known name, or the list of them. */
+export function suggestOption(key: string): string {
   const lower = key.toLowerCase();
   const near = OPTION_NAMES.find(
     (n) => n.toLowerCase() === lower || distance(n.toLowerCase(), lower) <= 2,

@@ -1,4 +1,5 @@
-import { show, validateOptions } from '../breaker/validate-options.js';
+import { hasOwn, ownOptions } from '../breaker/own-options.js';
+import { OPTION_NAMES, show, suggestOption, validateOptions } from '../breaker/validate-options.js';
 import type { BreakerOptions } from '../breaker/options.js';
 import type { BreakerRegistry } from '../registry/breaker-registry.js';
 import { defaultRegistry } from '../registry/default-registry.js';
@@ -78,6 +79,7 @@ export function failover<F extends AnyFunction>(
   if (!Array.isArray(levels) || levels.length === 0) {
     throw new TypeError(`failover levels must be a non-empty array, got ${show(levels)}`);
   }
+  // Everything is checked before any breaker is made: a bad chain leaves the registry as it was.
   const chain = levels.map((level: unknown, index) => toLevel(level, index));
   const seen = new Set<string>();
   for (const level of chain) {
@@ -85,7 +87,9 @@ export function failover<F extends AnyFunction>(
     if (seen.has(level.name))
       throw new TypeError(`failover: breaker "${level.name}" appears twice in the chain`);
     seen.add(level.name);
-    registry.get(level.name, level.guard.options);
+  }
+  for (const level of chain) {
+    if (level.guard !== null) registry.get(level.name, level.guard.options);
   }
   const run = (...args: unknown[]) => runChain(chain, registry, undefined, args);
   Object.defineProperty(run, 'name', { value: `failover(${chain.map((l) => l.name).join(', ')})` });
@@ -93,15 +97,8 @@ export function failover<F extends AnyFunction>(
 }
 
 function registryOption(options: FailoverOptions | undefined): BreakerRegistry {
-  if (options === undefined) return defaultRegistry;
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`failover options must be an object, got ${show(options)}`);
-  }
-  for (const key of Object.keys(options)) {
-    if (key !== 'registry')
-      throw new TypeError(`failover: unknown option "${key}"; known options: registry`);
-  }
-  const registry = options.registry;
+  const registry = ownOptions(options, 'failover', FAILOVER_OPTIONS)['registry'] as
+    BreakerRegistry | undefined;
   if (registry === undefined) return defaultRegistry;
   if (typeof registry !== 'object' || registry === null || typeof registry.get !== 'function') {
     throw new TypeError(
@@ -111,7 +108,8 @@ function registryOption(options: FailoverOptions | undefined): BreakerRegistry {
   return registry;
 }
 
-const LEVEL_KEYS = new Set(['name', 'call', 'options']);
+const FAILOVER_OPTIONS: ReadonlySet<string> = new Set(['registry']);
+const LEVEL_KEYS: ReadonlySet<string> = new Set(['name', 'call', 'options']);
 
 function toLevel(level: unknown, index: number): ChainLevel {
   if (typeof level === 'function') return new LastResortLevel(level as AnyFunction);
@@ -125,7 +123,11 @@ function toLevel(level: unknown, index: number): ChainLevel {
     if (!LEVEL_KEYS.has(key))
       throw new TypeError(`${where}: unknown key "${key}"; known keys: name, call, options`);
   }
-  const { name, call, options } = level as { name?: unknown; call?: unknown; options?: unknown };
+  // Own keys only: an inherited `options` is ignored rather than used unchecked.
+  const own = ownOptions(level, where, LEVEL_KEYS);
+  const name = own['name'];
+  const call = own['call'];
+  let options = own['options'];
   if (typeof name !== 'string' || name.trim() === '') {
     throw new TypeError(`${where}: name must be a non-empty string, got ${show(name)}`);
   }
@@ -135,7 +137,8 @@ function toLevel(level: unknown, index: number): ChainLevel {
     if (typeof options !== 'object' || options === null) {
       throw new TypeError(`${where} ("${name}"): options must be an object, got ${show(options)}`);
     }
-    if ('name' in options)
+    options = ownOptions(options, `failover level "${name}"`, new Set(OPTION_NAMES), suggestOption);
+    if (hasOwn(options as object, 'name'))
       throw new TypeError(
         `${where} ("${name}"): options.name is not allowed; the level's name names its breaker`,
       );

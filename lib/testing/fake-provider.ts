@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ownOptions } from '../breaker/own-options.js';
 import { show } from '../breaker/validate-options.js';
 import { handleControl, type ActiveFault, type FaultControl } from './control-route.js';
 import {
@@ -84,8 +85,8 @@ export class FakeProvider implements FaultControl {
   private address: AddressInfo | null = null;
 
   /** @internal Use {@link startFakeProvider}. */
-  constructor(options: FakeProviderOptions) {
-    checkOptions(options);
+  constructor(given: FakeProviderOptions) {
+    const options = checkOptions(given);
     this.host = options.host ?? '127.0.0.1';
     this.requestedPort = options.port ?? 0;
     this.apiKey = options.apiKey;
@@ -333,17 +334,13 @@ function checkProvider(provider: unknown): void {
   }
 }
 
-function checkOptions(options: FakeProviderOptions): void {
+/** Checks `options` and returns them as read: own keys only, so nothing inherited takes effect. */
+function checkOptions(options: FakeProviderOptions): FakeProviderOptions {
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(`startFakeProvider options must be an object, got ${show(options)}`);
   }
-  for (const key of Object.keys(options)) {
-    if (!OPTIONS.has(key))
-      throw new TypeError(
-        `startFakeProvider: unknown option "${key}"; known: ${[...OPTIONS].join(', ')}`,
-      );
-  }
-  const { port, host, apiKey, reply, controlPath, faults } = options;
+  const own = ownOptions(options, 'startFakeProvider', OPTIONS) as FakeProviderOptions;
+  const { port, host, apiKey, reply, controlPath, faults } = own;
   if (
     port !== undefined &&
     (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535)
@@ -375,5 +372,12 @@ function checkOptions(options: FakeProviderOptions): void {
       `faults must be an object such as { openai: { kind: 'status', status: 503 } }, got ${show(faults)}`,
     );
   }
+  if (apiKey !== undefined && !/^[\x21-\x7e]+$/.test(apiKey)) {
+    throw new TypeError(
+      'apiKey must be printable ASCII without spaces (what an Authorization header can carry)',
+    );
+  }
   for (const key of Object.keys(faults ?? {})) checkProvider(key);
+  const ownFaults = ownOptions(faults, 'startFakeProvider faults', new Set(PROVIDERS));
+  return { ...own, ...(faults === undefined ? {} : { faults: ownFaults }) };
 }

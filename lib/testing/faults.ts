@@ -111,7 +111,8 @@ export function validateFault(fault: unknown, where = 'fault'): Fault {
       `${where} must be an object such as { kind: 'status', status: 503 }, got ${show(fault)}`,
     );
   }
-  const f = fault as Record<string, unknown>;
+  // Own keys only, read once: an inherited `status` or `delayMs` is ignored, never used unchecked.
+  const f: Record<string, unknown> = Object.fromEntries(Object.entries(fault));
   const kind = f['kind'];
   if (typeof kind !== 'string' || !Object.hasOwn(FIELDS, kind)) {
     throw new TypeError(

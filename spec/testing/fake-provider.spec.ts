@@ -210,6 +210,6 @@ describe('validateFault', () => {
       { kind: 'streamCut', afterChunks: 0 },
       { kind: 'streamError', type: 'overloaded_error', message: 'busy' },
     ];
-    for (const fault of good) expect(validateFault(fault)).to.equal(fault);
+    for (const fault of good) expect(validateFault(fault)).to.deep.equal(fault);
   });
 });
