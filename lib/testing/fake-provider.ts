@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ownOptions } from '../breaker/own-options.js';
@@ -37,11 +38,25 @@ export interface FakeProviderOptions {
   reply?: (request: ChatRequest) => string;
   /** Path prefix of the HTTP control route, or `false` for none. Default `/_control`. */
   controlPath?: string | false;
+  /**
+   * When set, the control route's changes (everything but `GET`) need
+   * `Authorization: Bearer <controlToken>` or get a 401: anyone who can reach the port could
+   * otherwise switch faults. Compared in constant time, never echoed. Default: none (open).
+   */
+  controlToken?: string;
   /** Faults in force from the start, per provider. */
   faults?: Partial<Record<ProviderName, Fault>>;
 }
 
-const OPTIONS = new Set(['port', 'host', 'apiKey', 'reply', 'controlPath', 'faults']);
+const OPTIONS = new Set([
+  'port',
+  'host',
+  'apiKey',
+  'reply',
+  'controlPath',
+  'controlToken',
+  'faults',
+]);
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 const WIRES: Record<ProviderName, ProviderWire> = { openai: openaiWire, anthropic: anthropicWire };
 
@@ -74,6 +89,7 @@ export class FakeProvider implements FaultControl {
   private readonly host: string;
   private readonly requestedPort: number;
   private readonly apiKey: string | undefined;
+  private readonly controlDigest: Buffer | undefined;
   private readonly reply: (request: ChatRequest) => string;
   private readonly controlPath: string | false;
   private readonly schedules = new Map<ProviderName, FaultSchedule<Fault>>();
@@ -90,6 +106,8 @@ export class FakeProvider implements FaultControl {
     this.host = options.host ?? '127.0.0.1';
     this.requestedPort = options.port ?? 0;
     this.apiKey = options.apiKey;
+    this.controlDigest =
+      options.controlToken === undefined ? undefined : digest(options.controlToken);
     this.reply = options.reply ?? ((request) => `[${request.provider}] ${request.prompt}`);
     this.controlPath = options.controlPath === undefined ? '/_control' : options.controlPath;
     for (const provider of PROVIDERS) {
@@ -206,10 +224,26 @@ export class FakeProvider implements FaultControl {
     return this.closing;
   }
 
+  /** Whether a control request may change faults: no token set, or the right one given. */
+  private mayControl(authorization: string | undefined): boolean {
+    if (this.controlDigest === undefined) return true;
+    const match = /^\s*bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
+    return match !== null && timingSafeEqual(digest(match[1]!), this.controlDigest);
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://fake').pathname;
     const control = this.controlPath;
     if (control !== false && (path === control || path.startsWith(`${control}/`))) {
+      if (req.method !== 'GET' && !this.mayControl(req.headers.authorization)) {
+        req.resume();
+        return sendJson(
+          res,
+          401,
+          { error: 'the control route needs "Authorization: Bearer <controlToken>"' },
+          { 'www-authenticate': 'Bearer realm="fake-provider"' },
+        );
+      }
       return handleControl(this, req, res, path.slice(control.length));
     }
     const wire = PROVIDERS.map((p) => WIRES[p]).find((w) => w.path === path);
@@ -340,7 +374,19 @@ function checkOptions(options: FakeProviderOptions): FakeProviderOptions {
     throw new TypeError(`startFakeProvider options must be an object, got ${show(options)}`);
   }
   const own = ownOptions(options, 'startFakeProvider', OPTIONS) as FakeProviderOptions;
-  const { port, host, apiKey, reply, controlPath, faults } = own;
+  const { port, host, apiKey, reply, controlPath, controlToken, faults } = own;
+  for (const [name, secret] of [
+    ['apiKey', apiKey],
+    ['controlToken', controlToken],
+  ] as const) {
+    if (secret === undefined) continue;
+    // Never shown: a secret does not belong in an error message or a log.
+    if (typeof secret !== 'string' || !/^[\x21-\x7e]+$/.test(secret)) {
+      throw new TypeError(
+        `${name} must be a non-empty string of printable ASCII without spaces (what an Authorization header can carry)`,
+      );
+    }
+  }
   if (
     port !== undefined &&
     (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535)
@@ -351,9 +397,6 @@ function checkOptions(options: FakeProviderOptions): FakeProviderOptions {
     throw new RangeError(
       `host must be a loopback address (${[...LOOPBACK].join(', ')}), got ${show(host)}`,
     );
-  }
-  if (apiKey !== undefined && (typeof apiKey !== 'string' || apiKey === '')) {
-    throw new TypeError(`apiKey must be a non-empty string, got ${show(apiKey)}`);
   }
   if (reply !== undefined && typeof reply !== 'function') {
     throw new TypeError(`reply must be a function (request) => string, got ${show(reply)}`);
@@ -372,12 +415,12 @@ function checkOptions(options: FakeProviderOptions): FakeProviderOptions {
       `faults must be an object such as { openai: { kind: 'status', status: 503 } }, got ${show(faults)}`,
     );
   }
-  if (apiKey !== undefined && !/^[\x21-\x7e]+$/.test(apiKey)) {
-    throw new TypeError(
-      'apiKey must be printable ASCII without spaces (what an Authorization header can carry)',
-    );
-  }
   for (const key of Object.keys(faults ?? {})) checkProvider(key);
   const ownFaults = ownOptions(faults, 'startFakeProvider faults', new Set(PROVIDERS));
   return { ...own, ...(faults === undefined ? {} : { faults: ownFaults }) };
+}
+
+/** Equal-length digests, so a guess of any length is compared in constant time. */
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value, 'utf8').digest();
 }
