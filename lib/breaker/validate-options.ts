@@ -14,8 +14,11 @@ const nonNegativeInteger: Check = (name, value) => {
   }
 };
 const positiveMs: Check = (name, value) => {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new RangeError(`${name} must be a positive number of ms, got ${show(value)}`);
+  // Below 1 ms a wait is no wait: `now + 0.001` opens and half-opens in the same instant.
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 1) {
+    throw new RangeError(
+      `${name} must be a positive number of ms, got ${show(value)} (the least is 1)`,
+    );
   }
   if (value > MAX_TIMER_MS) {
     throw new RangeError(

@@ -24,6 +24,12 @@ export interface StatusFault extends FaultTiming {
   readonly type?: string;
   /** The body's error `code` (OpenAI only). Default: the usual code for the status. */
   readonly code?: string;
+  /**
+   * Extra response headers, sent as they are: rate-limit headers
+   * (`x-ratelimit-reset-requests`, `anthropic-ratelimit-requests-reset`), absurd ones included,
+   * to see what a client makes of them. Names and values must be valid HTTP header text.
+   */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -87,7 +93,7 @@ export type Fault =
 export type FaultKind = Fault['kind'];
 
 const FIELDS: Record<FaultKind, readonly string[]> = {
-  status: ['status', 'retryAfter', 'retryAfterMs', 'message', 'type', 'code'],
+  status: ['status', 'retryAfter', 'retryAfterMs', 'message', 'type', 'code', 'headers'],
   hang: ['afterChunks'],
   slow: ['delayMs', 'chunkDelayMs'],
   reset: [],
@@ -161,6 +167,7 @@ export function validateFault(fault: unknown, where = 'fault'): Fault {
       text('message');
       text('type');
       text('code');
+      if (f['headers'] !== undefined) f['headers'] = checkHeaders(f['headers'], `${where}.headers`);
       break;
     }
     case 'slow':
@@ -180,4 +187,24 @@ export function validateFault(fault: unknown, where = 'fault'): Fault {
       break;
   }
   return f as unknown as Fault;
+}
+
+/** Header text Node will send: a token for the name, no control characters but tab in the value. */
+function checkHeaders(headers: unknown, where: string): Record<string, string> {
+  if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) {
+    throw new TypeError(
+      `${where} must be an object of header names to strings, got ${show(headers)}`,
+    );
+  }
+  const own: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (!/^[!#$%&'*+.^_`|~0-9a-z-]+$/i.test(name)) {
+      throw new TypeError(`${where}: ${show(name)} is not a valid header name`);
+    }
+    if (typeof value !== 'string' || /[^\t\x20-\x7e\x80-\xff]/.test(value)) {
+      throw new TypeError(`${where}.${name} must be a string of header text, got ${show(value)}`);
+    }
+    own[name] = value;
+  }
+  return own;
 }
