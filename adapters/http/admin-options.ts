@@ -151,8 +151,14 @@ export function validateAdminOptions<Req>(
     );
   }
   const panels = checkPanels(o.panels, where);
-  const eventsInterval = checkTimerMs('eventsInterval', o.eventsInterval ?? 1_000, 50, where);
-  const bodyLimit = o.bodyLimit ?? 16_384;
+  // Only `undefined` means "not given": `null` is a value, and refused like any other wrong one.
+  const eventsInterval = checkTimerMs(
+    'eventsInterval',
+    o.eventsInterval === undefined ? 1_000 : o.eventsInterval,
+    50,
+    where,
+  );
+  const bodyLimit = o.bodyLimit === undefined ? 16_384 : o.bodyLimit;
   if (typeof bodyLimit !== 'number' || !Number.isSafeInteger(bodyLimit) || bodyLimit < 0) {
     throw new RangeError(
       `${where}: bodyLimit must be a non-negative integer of bytes, got ${show(bodyLimit)}`,

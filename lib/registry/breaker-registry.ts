@@ -64,7 +64,8 @@ export class BreakerRegistry {
     }
     this.store = store ?? new MemoryStore();
     this.ownsStore = store === undefined;
-    this.shutdownTimeout = checkTimerMs('shutdownTimeout', o.shutdownTimeout ?? 10_000);
+    const timeout = o.shutdownTimeout === undefined ? 10_000 : o.shutdownTimeout;
+    this.shutdownTimeout = checkTimerMs('shutdownTimeout', timeout);
   }
 
   /**
