@@ -12,6 +12,7 @@ const PARTS = [
   'classification.md',
   'admin.md',
   'testing.md',
+  'limits.md',
   'gateway.md',
   'performance.md',
   'layout.md',
