@@ -1,12 +1,7 @@
 import { Breaker } from '../../lib/breaker/breaker.js';
 import type { BreakerOptions } from '../../lib/breaker/options.js';
 import { ownOptions } from '../../lib/breaker/own-options.js';
-import {
-  OPTION_NAMES,
-  show,
-  suggestOption,
-  validateOptions,
-} from '../../lib/breaker/validate-options.js';
+import { OPTION_NAMES, show, validateOptions } from '../../lib/breaker/validate-options.js';
 import { BreakerRegistry } from '../../lib/registry/breaker-registry.js';
 import { defaultRegistry } from '../../lib/registry/default-registry.js';
 
@@ -43,7 +38,7 @@ export function resolveProtection<OnReject>(
   where: string,
 ): Protection<OnReject> {
   // Own keys only, read once: an inherited `registry` or `timeout` is ignored, never used unchecked.
-  const own = ownOptions(options, where, PROTECT_OPTIONS, suggestOption);
+  const own = ownOptions(options, where, PROTECT_OPTIONS);
   const { registry, onReject, ...breakerOptions } = own as ProtectOptions<OnReject>;
   if (onReject !== undefined && typeof onReject !== 'function') {
     throw new TypeError(`${where}: onReject must be a function, got ${show(onReject)}`);

@@ -1,4 +1,4 @@
-import { show } from './validate-options.js';
+import { show, suggestAmong } from './validate-options.js';
 
 /**
  * The largest delay Node's timers honour, in ms (2³¹−1, about 24.8 days). A larger one fires
@@ -23,13 +23,14 @@ export type OwnOptions = Readonly<Record<string, unknown>>;
  *
  * The result has no prototype, so `result.toString` is `undefined` unless the caller gave it.
  *
- * @param hint adds a "did you mean" to the message of an unknown key.
+ * @param hint ends the message of an unknown key: by default the nearest known name ("did you
+ * mean"), or the list of them.
  */
 export function ownOptions(
   options: unknown,
   where: string,
   known: ReadonlySet<string>,
-  hint: (key: string) => string = () => `; known options: ${[...known].join(', ')}`,
+  hint: (key: string) => string = (key) => suggestAmong(known, key),
 ): OwnOptions {
   const own = Object.create(null) as Record<string, unknown>;
   if (options === undefined) return own;

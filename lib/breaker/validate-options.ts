@@ -185,15 +185,19 @@ export function show(value: unknown): string {
   return String(value);
 }
 
-/** The hint for an unknown option `key`: the nearest known name, or the list of them. */
+/** The hint for an unknown breaker option `key`: the nearest known name, or the list of them. */
 export function suggestOption(key: string): string {
+  return suggestAmong(OPTION_NAMES, key);
+}
+
+/** The hint for an unknown `key` among `names`: the nearest (within 2 edits), or the list. */
+export function suggestAmong(names: Iterable<string>, key: string): string {
+  const known = [...names];
   const lower = key.toLowerCase();
-  const near = OPTION_NAMES.find(
+  const near = known.find(
     (n) => n.toLowerCase() === lower || distance(n.toLowerCase(), lower) <= 2,
   );
-  return near === undefined
-    ? `; known options: ${OPTION_NAMES.join(', ')}`
-    : `; did you mean "${near}"?`;
+  return near === undefined ? `; known options: ${known.join(', ')}` : `; did you mean "${near}"?`;
 }
 
 function distance(a: string, b: string): number {

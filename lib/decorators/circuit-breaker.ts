@@ -1,6 +1,6 @@
 import type { BreakerOptions } from '../breaker/options.js';
 import { ownOptions } from '../breaker/own-options.js';
-import { OPTION_NAMES, show, suggestOption, validateOptions } from '../breaker/validate-options.js';
+import { OPTION_NAMES, show, validateOptions } from '../breaker/validate-options.js';
 import type { BreakerRegistry } from '../registry/breaker-registry.js';
 import { decorateMethod } from './decorate-method.js';
 import type { AsyncMethodDecorator } from './decorator-types.js';
@@ -48,7 +48,7 @@ export function CircuitBreaker(
     throw new TypeError(`${label}: options must be an object, got ${show(options)}`);
   }
   // Own keys only, as every constructor reads options: an inherited registry is ignored.
-  const own = ownOptions(options, label, DECORATOR_OPTIONS, suggestOption);
+  const own = ownOptions(options, label, DECORATOR_OPTIONS);
   const { registry, ...breakerOptions } = own as CircuitBreakerOptions;
   if (
     registry !== undefined &&
