@@ -16,6 +16,7 @@ import * as onExpress from '../../adapters/express/index.js';
 import * as onKoa from '../../adapters/koa/index.js';
 import { RedisStore } from '../../adapters/redis/index.js';
 import { startFakeProvider } from '../../lib/testing/index.js';
+import { readGatewayConfig } from '../../examples/shared/gateway-config.js';
 
 const PROTOTYPE_KEYS = ['toString', 'constructor', 'hasOwnProperty', 'valueOf', '__proto__'];
 
@@ -229,4 +230,20 @@ describe('failover chains are checked before any breaker is made', () => {
     ).to.throw(RangeError, 'timeout');
     expect(registry.list()).to.deep.equal([]);
   });
+});
+
+describe('the gateway example’s ms variables', () => {
+  for (const name of [
+    'RESET_TIMEOUT_MS',
+    'MAX_RESET_TIMEOUT_MS',
+    'PROVIDER_TIMEOUT_MS',
+    'SHUTDOWN_TIMEOUT_MS',
+  ]) {
+    it(`refuses ${name} above 2^31-1, naming the variable`, () => {
+      expect(() => readGatewayConfig({ [name]: '3000000000' })).to.throw(
+        RangeError,
+        `${name} must be an integer from`,
+      );
+    });
+  }
 });
