@@ -61,7 +61,12 @@ export function resolveRedisStoreOptions(options: RedisStoreOptions): ResolvedRe
     typeof redis.duplicate !== 'function' ||
     typeof redis.eval !== 'function'
   ) {
-    throw new TypeError(`RedisStore: redis must be an ioredis client, got ${show(redis)}`);
+    // Never shown: what was passed may be connection options, password and all.
+    const got =
+      typeof redis === 'object' && redis !== null
+        ? 'an object without duplicate() and eval()'
+        : show(redis);
+    throw new TypeError(`RedisStore: redis must be an ioredis client, got ${got}`);
   }
   if (typeof keyPrefix !== 'string') {
     throw new TypeError(`RedisStore: keyPrefix must be a string, got ${show(keyPrefix)}`);

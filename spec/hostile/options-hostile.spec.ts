@@ -247,3 +247,25 @@ describe('the gateway example’s ms variables', () => {
     });
   }
 });
+
+describe('secrets in error messages', () => {
+  it('RedisStore does not echo connection options (password and all) given for a client', () => {
+    const options = { host: 'redis.internal', password: 'hunter2-redis-password' };
+    expect(() => new RedisStore({ redis: options as never }))
+      .to.throw(TypeError, 'redis must be an ioredis client')
+      .with.property('message')
+      .that.does.not.include('hunter2');
+  });
+
+  it('the fake provider does not echo a refused apiKey or controlToken', async () => {
+    for (const option of ['apiKey', 'controlToken']) {
+      const error = await startFakeProvider({ [option]: 'secret with space' }).catch(
+        (e: unknown) => e,
+      );
+      expect(error, option).to.be.instanceOf(TypeError);
+      expect((error as Error).message)
+        .to.include(option)
+        .and.not.include('secret with space');
+    }
+  });
+});
