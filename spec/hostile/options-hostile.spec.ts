@@ -15,6 +15,7 @@ import {
 import * as onExpress from '../../adapters/express/index.js';
 import * as onKoa from '../../adapters/koa/index.js';
 import { RedisStore } from '../../adapters/redis/index.js';
+import { createBreakerMetricsRegistry } from '../../adapters/prometheus/index.js';
 import { startFakeProvider } from '../../lib/testing/index.js';
 import { readGatewayConfig } from '../../examples/shared/gateway-config.js';
 
@@ -42,6 +43,8 @@ const FACTORIES: Record<string, (options: Record<string, unknown>) => unknown> =
   'failover level keys': (o) => failover([{ name: 'x', call: noop, ...o } as never]),
   '@CircuitBreaker': (o) => CircuitBreaker('x', o),
   RedisStore: (o) => new RedisStore({ redis: fakeRedis, ...o }),
+  createBreakerMetricsRegistry: (o) =>
+    createBreakerMetricsRegistry(new BreakerRegistry(), o as never).dispose(),
 };
 
 describe('options named like Object.prototype members', () => {
