@@ -16,7 +16,7 @@ export type OwnOptions = Readonly<Record<string, unknown>>;
  * - `undefined` is no options; anything but a plain object (`null`, an array, a number) is a
  *   `TypeError` naming `where`;
  * - only own enumerable string keys are read, once each (a getter runs once; what is checked is
- *   what is used). Inherited properties (`Object.create({ timeout: -1 })`) are ignored, never
+ *   what is used); a key whose value is `undefined` is known-checked, then left out, as not given. Inherited properties (`Object.create({ timeout: -1 })`) are ignored, never
  *   "skipped by validation but taken into effect";
  * - a key not in `known` is refused as unknown, whatever it is called: `toString`,
  *   `constructor`, `hasOwnProperty`, `valueOf`, or a `__proto__` key that `JSON.parse` made own.
@@ -39,7 +39,9 @@ export function ownOptions(
   }
   for (const key of Object.keys(options)) {
     if (!known.has(key)) throw new TypeError(`${where}: unknown option "${key}"${hint(key)}`);
-    own[key] = (options as Record<string, unknown>)[key];
+    const value = (options as Record<string, unknown>)[key];
+    // `undefined` means "not given": left out, so spreading the result keeps the defaults.
+    if (value !== undefined) own[key] = value;
   }
   return own;
 }

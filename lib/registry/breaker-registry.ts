@@ -12,11 +12,11 @@ import type { StateStore } from '../store/state-store.js';
 /** Options of a {@link BreakerRegistry}. */
 export interface RegistryOptions {
   /** Options every breaker of the registry starts from; a breaker's own options win. */
-  defaults?: BreakerOptions;
+  defaults?: BreakerOptions | undefined;
   /** Where breakers share their state. Default: a {@link MemoryStore} of the registry's own. */
-  store?: StateStore;
+  store?: StateStore | undefined;
   /** How long `close()` waits for calls in flight before aborting them, in ms. Default 10 000. */
-  shutdownTimeout?: number;
+  shutdownTimeout?: number | undefined;
 }
 
 const REGISTRY_OPTIONS = new Set(['defaults', 'store', 'shutdownTimeout']);
