@@ -108,6 +108,40 @@ for (const framework of FRAMEWORKS) {
       }
     });
 
+    it('keeps GET /events up, and the process alive, when a snapshot throws anyway', async () => {
+      const registry = new BreakerRegistry();
+      const broken = registry.get('broken');
+      // Snapshots no longer throw; this stands for a future bug, which must not end the process.
+      broken.snapshot = () => {
+        throw new RangeError('Invalid time value');
+      };
+      const errors: unknown[] = [];
+      const app = buildApp(framework, registry, {
+        admin: { onError: (error: unknown) => errors.push(error), eventsInterval: 50 },
+      });
+      const base = await listen(app.server);
+      try {
+        const stream = await new Promise<{ status: number; destroy(): void }>((resolve, reject) => {
+          const req = get(`${base}/admin/events`, (res) => {
+            res.once('data', () =>
+              resolve({ status: res.statusCode!, destroy: () => req.destroy() }),
+            );
+          });
+          req.on('error', reject);
+        });
+        expect(stream.status).to.equal(200);
+        await new Promise((resolve) => setImmediate(resolve));
+        expect(errors.length, 'the failed frame was reported').to.be.at.least(1);
+        stream.destroy();
+        const list = await request(base).get('/admin/circuit-breakers').expect(500);
+        expect(list.body).to.include({ error: 'internal_error' });
+        await request(base).get('/admin/health').expect(200);
+      } finally {
+        await app.admin!.close();
+        await stop(app.server);
+      }
+    });
+
     it('answers HEAD /events with the stream headers and no body, then the next request', async () => {
       const registry = new BreakerRegistry();
       registry.get('openai');
