@@ -1,8 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ownOptions } from '../breaker/own-options.js';
-import { show } from '../breaker/validate-options.js';
+import { checkOptions, checkProvider, ControlGate } from './fake-provider-options.js';
 import { handleControl, type ActiveFault, type FaultControl } from './control-route.js';
 import {
   copyCounters,
@@ -48,16 +46,6 @@ export interface FakeProviderOptions {
   faults?: Partial<Record<ProviderName, Fault>> | undefined;
 }
 
-const OPTIONS = new Set([
-  'port',
-  'host',
-  'apiKey',
-  'reply',
-  'controlPath',
-  'controlToken',
-  'faults',
-]);
-const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 const WIRES: Record<ProviderName, ProviderWire> = { openai: openaiWire, anthropic: anthropicWire };
 
 /**
@@ -89,7 +77,7 @@ export class FakeProvider implements FaultControl {
   private readonly host: string;
   private readonly requestedPort: number;
   private readonly apiKey: string | undefined;
-  private readonly controlDigest: Buffer | undefined;
+  private readonly controlGate: ControlGate;
   private readonly reply: (request: ChatRequest) => string;
   private readonly controlPath: string | false;
   private readonly schedules = new Map<ProviderName, FaultSchedule<Fault>>();
@@ -106,8 +94,7 @@ export class FakeProvider implements FaultControl {
     this.host = options.host ?? '127.0.0.1';
     this.requestedPort = options.port ?? 0;
     this.apiKey = options.apiKey;
-    this.controlDigest =
-      options.controlToken === undefined ? undefined : digest(options.controlToken);
+    this.controlGate = new ControlGate(options.controlToken);
     this.reply = options.reply ?? ((request) => `[${request.provider}] ${request.prompt}`);
     this.controlPath = options.controlPath === undefined ? '/_control' : options.controlPath;
     for (const provider of PROVIDERS) {
@@ -224,18 +211,11 @@ export class FakeProvider implements FaultControl {
     return this.closing;
   }
 
-  /** Whether a control request may change faults: no token set, or the right one given. */
-  private mayControl(authorization: string | undefined): boolean {
-    if (this.controlDigest === undefined) return true;
-    const match = /^\s*bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
-    return match !== null && timingSafeEqual(digest(match[1]!), this.controlDigest);
-  }
-
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://fake').pathname;
     const control = this.controlPath;
     if (control !== false && (path === control || path.startsWith(`${control}/`))) {
-      if (req.method !== 'GET' && !this.mayControl(req.headers.authorization)) {
+      if (req.method !== 'GET' && !this.controlGate.allows(req.headers.authorization)) {
         req.resume();
         return sendJson(
           res,
@@ -360,67 +340,4 @@ function failed(res: ServerResponse, error: unknown): void {
   } else {
     res.destroy();
   }
-}
-
-function checkProvider(provider: unknown): void {
-  if (!(PROVIDERS as readonly unknown[]).includes(provider)) {
-    throw new TypeError(`provider must be one of ${PROVIDERS.join(', ')}; got ${show(provider)}`);
-  }
-}
-
-/** Checks `options` and returns them as read: own keys only, so nothing inherited takes effect. */
-function checkOptions(options: FakeProviderOptions): FakeProviderOptions {
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`startFakeProvider options must be an object, got ${show(options)}`);
-  }
-  const own = ownOptions(options, 'startFakeProvider', OPTIONS) as FakeProviderOptions;
-  const { port, host, apiKey, reply, controlPath, controlToken, faults } = own;
-  for (const [name, secret] of [
-    ['apiKey', apiKey],
-    ['controlToken', controlToken],
-  ] as const) {
-    if (secret === undefined) continue;
-    // Never shown: a secret does not belong in an error message or a log.
-    if (typeof secret !== 'string' || !/^[\x21-\x7e]+$/.test(secret)) {
-      throw new TypeError(
-        `${name} must be a non-empty string of printable ASCII without spaces (what an Authorization header can carry)`,
-      );
-    }
-  }
-  if (
-    port !== undefined &&
-    (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535)
-  ) {
-    throw new RangeError(`port must be an integer from 0 to 65535, got ${show(port)}`);
-  }
-  if (host !== undefined && !LOOPBACK.has(host)) {
-    throw new RangeError(
-      `host must be a loopback address (${[...LOOPBACK].join(', ')}), got ${show(host)}`,
-    );
-  }
-  if (reply !== undefined && typeof reply !== 'function') {
-    throw new TypeError(`reply must be a function (request) => string, got ${show(reply)}`);
-  }
-  if (
-    controlPath !== undefined &&
-    controlPath !== false &&
-    (typeof controlPath !== 'string' || !/^\/[^?#]*[^/?#]$/.test(controlPath))
-  ) {
-    throw new TypeError(
-      `controlPath must be a path such as "/_control" (no trailing slash) or false, got ${show(controlPath)}`,
-    );
-  }
-  if (faults !== undefined && (typeof faults !== 'object' || faults === null)) {
-    throw new TypeError(
-      `faults must be an object such as { openai: { kind: 'status', status: 503 } }, got ${show(faults)}`,
-    );
-  }
-  for (const key of Object.keys(faults ?? {})) checkProvider(key);
-  const ownFaults = ownOptions(faults, 'startFakeProvider faults', new Set(PROVIDERS));
-  return { ...own, ...(faults === undefined ? {} : { faults: ownFaults }) };
-}
-
-/** Equal-length digests, so a guess of any length is compared in constant time. */
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value, 'utf8').digest();
 }
