@@ -16,7 +16,7 @@ import * as onExpress from '../../adapters/express/index.js';
 import * as onKoa from '../../adapters/koa/index.js';
 import { RedisStore } from '../../adapters/redis/index.js';
 import { createBreakerMetricsRegistry } from '../../adapters/prometheus/index.js';
-import { startFakeProvider } from '../../lib/testing/index.js';
+import { chaos, startFakeProvider } from '../../lib/testing/index.js';
 import { readGatewayConfig } from '../../examples/shared/gateway-config.js';
 
 const PROTOTYPE_KEYS = ['toString', 'constructor', 'hasOwnProperty', 'valueOf', '__proto__'];
@@ -270,5 +270,21 @@ describe('secrets in error messages', () => {
         .to.include(option)
         .and.not.include('secret with space');
     }
+  });
+});
+
+describe('chaos() faults', () => {
+  it('refuses a delay Node timers cannot hold', () => {
+    const wrapped = chaos(async () => 'ok');
+    expect(() => wrapped.chaos.inject({ kind: 'delay', delayMs: 3e9 })).to.throw(
+      RangeError,
+      'chaos fault.delayMs must be at most 2^31-1 ms',
+    );
+  });
+
+  it('reads only own fields: an inherited kind is not a kind', () => {
+    const wrapped = chaos(async () => 'ok');
+    const inherited = Object.create({ kind: 'error', error: new Error('x') }) as never;
+    expect(() => wrapped.chaos.inject(inherited)).to.throw(TypeError, 'chaos fault.kind');
   });
 });
