@@ -110,7 +110,8 @@ const CHECKS: Record<keyof BreakerOptions, Check> = {
 
 /** The option names a breaker accepts. */
 export const OPTION_NAMES: readonly string[] = Object.freeze(Object.keys(CHECKS));
-const KNOWN: ReadonlySet<string> = new Set(OPTION_NAMES);
+/** {@link OPTION_NAMES} as a set, for the readers of options objects. */
+export const KNOWN_OPTIONS: ReadonlySet<string> = new Set(OPTION_NAMES);
 
 /**
  * Checks `options` and fills in defaults. Throws a `TypeError` for an unknown option name or a
@@ -123,7 +124,7 @@ export function validateOptions(
 ): ResolvedOptions {
   // Own keys only, read once: an inherited `timeout` is ignored rather than used unchecked, and
   // `toString` or a JSON `__proto__` is an unknown option, not a lookup on Object.prototype.
-  const own = ownOptions(options, where, KNOWN, suggestOption);
+  const own = ownOptions(options, where, KNOWN_OPTIONS, suggestOption);
   for (const key in own) {
     const value = own[key];
     if (value !== undefined) CHECKS[key as keyof BreakerOptions](key, value);

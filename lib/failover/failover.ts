@@ -1,5 +1,10 @@
 import { ownOptions } from '../breaker/own-options.js';
-import { OPTION_NAMES, show, suggestOption, validateOptions } from '../breaker/validate-options.js';
+import {
+  KNOWN_OPTIONS,
+  show,
+  suggestOption,
+  validateOptions,
+} from '../breaker/validate-options.js';
 import type { BreakerOptions } from '../breaker/options.js';
 import type { BreakerRegistry } from '../registry/breaker-registry.js';
 import { defaultRegistry } from '../registry/default-registry.js';
@@ -137,7 +142,7 @@ function toLevel(level: unknown, index: number): ChainLevel {
     if (typeof options !== 'object' || options === null) {
       throw new TypeError(`${where} ("${name}"): options must be an object, got ${show(options)}`);
     }
-    options = ownOptions(options, `failover level "${name}"`, new Set(OPTION_NAMES), suggestOption);
+    options = ownOptions(options, `failover level "${name}"`, KNOWN_OPTIONS, suggestOption);
     if ((options as BreakerOptions).name !== undefined)
       throw new TypeError(
         `${where} ("${name}"): options.name is not allowed; the level's name names its breaker`,

@@ -3,7 +3,7 @@ import { Breaker } from '../breaker/breaker.js';
 import type { BreakerOptions, ResolvedOptions } from '../breaker/options.js';
 import type { BreakerSnapshot } from '../breaker/snapshot.js';
 import { checkTimerMs, hasOwn, ownOptions } from '../breaker/own-options.js';
-import { OPTION_NAMES, show, validateOptions } from '../breaker/validate-options.js';
+import { KNOWN_OPTIONS, show, validateOptions } from '../breaker/validate-options.js';
 import type { BreakerEvents } from '../events/breaker-events.js';
 import { Emitter, type Disposable, type Listener } from '../events/emitter.js';
 import { MemoryStore } from '../store/memory-store.js';
@@ -46,7 +46,7 @@ export class BreakerRegistry {
   constructor(options?: RegistryOptions) {
     const o = ownOptions(options, 'BreakerRegistry', REGISTRY_OPTIONS) as RegistryOptions;
     // Read once, own keys only: what is checked is what every breaker will start from.
-    const defaults = ownOptions(o.defaults, 'BreakerRegistry defaults', new Set(OPTION_NAMES));
+    const defaults = ownOptions(o.defaults, 'BreakerRegistry defaults', KNOWN_OPTIONS);
     validateOptions(defaults as BreakerOptions, 'BreakerRegistry defaults');
     if (hasOwn(defaults, 'name'))
       throw new TypeError(
@@ -90,7 +90,7 @@ export class BreakerRegistry {
     if (options !== undefined && (typeof options !== 'object' || options === null)) {
       throw new TypeError(`options of breaker "${name}" must be an object, got ${show(options)}`);
     }
-    const own = ownOptions(options, `options of breaker "${name}"`, new Set(OPTION_NAMES));
+    const own = ownOptions(options, `options of breaker "${name}"`, KNOWN_OPTIONS);
     const breaker = new Breaker(
       { ...this.defaults, ...own, name },
       { store: this.store, events: this.events, origin: this.origin },
@@ -108,7 +108,7 @@ export class BreakerRegistry {
    */
   private checkAgrees(existing: Breaker, options: BreakerOptions): void {
     const where = `options of breaker "${existing.name}"`;
-    const own = ownOptions(options, where, new Set(OPTION_NAMES));
+    const own = ownOptions(options, where, KNOWN_OPTIONS);
     const wanted = validateOptions(
       { ...this.defaults, ...own, name: existing.name } as BreakerOptions,
       where,
