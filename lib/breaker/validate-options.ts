@@ -106,6 +106,8 @@ const CHECKS: Record<keyof BreakerOptions, Check> = {
   errorFilter: func,
   classify: func,
   clock,
+  firstChunkTimeout: orFalse(positiveMs),
+  idleTimeout: orFalse(positiveMs),
 };
 
 /** The option names a breaker accepts. */
@@ -168,6 +170,8 @@ export function validateOptions(
     errorFilter: o.errorFilter,
     classify: o.classify,
     clock: o.clock ?? systemClock,
+    firstChunkTimeout: o.firstChunkTimeout,
+    idleTimeout: o.idleTimeout,
   };
 }
 

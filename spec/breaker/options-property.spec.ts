@@ -94,6 +94,8 @@ const ORACLE: Record<keyof BreakerOptions, Oracle> = {
   capacity: (v) => v === Infinity || positiveInteger(v),
   errorFilter: (v) => typeof v === 'function',
   classify: (v) => typeof v === 'function',
+  firstChunkTimeout: (v) => v === false || positiveMs(v),
+  idleTimeout: (v) => v === false || positiveMs(v),
   clock: (v) =>
     typeof v === 'object' && v !== null && typeof (v as { now?: unknown }).now === 'function',
 };
