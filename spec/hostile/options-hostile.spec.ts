@@ -10,6 +10,7 @@ import {
   BreakerRegistry,
   CircuitBreaker,
   failover,
+  failoverStream,
   type BreakerOptions,
 } from '../../lib/index.js';
 import * as onExpress from '../../adapters/express/index.js';
@@ -218,6 +219,46 @@ describe('failover chains are checked before any breaker is made', () => {
       ),
     ).to.throw(TypeError, 'breaker "openai" appears twice');
     expect(registry.list()).to.deep.equal([]);
+  });
+
+  it('failoverStream: a duplicate name leaves the registry empty too', () => {
+    const registry = new BreakerRegistry();
+    const stream = async function* () {
+      yield 'x';
+    };
+    expect(() =>
+      failoverStream(
+        [
+          { name: 'openai', call: stream },
+          { name: 'openai', call: stream },
+        ],
+        { registry },
+      ),
+    ).to.throw(TypeError, 'breaker "openai" appears twice');
+    expect(registry.list()).to.deep.equal([]);
+  });
+
+  it('failover and failoverStream ignore an inherited append, and refuse a JSON __proto__', () => {
+    const registry = new BreakerRegistry();
+    const seen: unknown[][] = [];
+    const chain = failover(
+      [
+        {
+          name: 'p',
+          call: (...args: unknown[]) => {
+            seen.push(args);
+            return 'ok';
+          },
+        },
+      ],
+      Object.assign(Object.create({ append: false }) as object, { registry }) as never,
+    );
+    return chain('a').then(() => {
+      expect(seen[0]![1], 'the signal is still appended').to.be.instanceOf(AbortSignal);
+      expect(() =>
+        failoverStream([{ name: 'q', call: noop as never }], json('__proto__')),
+      ).to.throw(TypeError, 'unknown option "__proto__"');
+    });
   });
 
   it('bad options on a later level leave the registry empty', () => {
