@@ -13,6 +13,7 @@ const PARTS = [
   'classification.md',
   'admin.md',
   'testing.md',
+  'limits.md',
   'gateway.md',
   'performance.md',
   'layout.md',

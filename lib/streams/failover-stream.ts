@@ -1,4 +1,5 @@
 import type { BreakerOptions } from '../breaker/options.js';
+import { ownOptions } from '../breaker/own-options.js';
 import { show } from '../breaker/validate-options.js';
 import { registryOption, toLevel, type FailoverOptions } from '../failover/failover.js';
 import { resolveHedge, type HedgeOptions } from '../failover/hedge-options.js';
@@ -59,6 +60,7 @@ export interface FailoverStreamOptions extends FailoverOptions {
 }
 
 const EXTRA_KEYS = ['isContent', 'resume'];
+const STREAM_OPTIONS: ReadonlySet<string> = new Set(['registry', 'append', 'hedge']);
 
 /**
  * {@link failover} for streams. `levels` are as there, plus, on a provider level, `isContent` (the
@@ -96,18 +98,15 @@ export function failoverStream<F extends AnyFunction>(
   ],
   options?: FailoverStreamOptions,
 ): (...args: StreamArgs<F>) => AsyncIterable<StreamChunk<F>> {
-  let hedge: StreamHedge | null = null;
-  let chainOptions: FailoverOptions | undefined = options;
-  if (typeof options === 'object' && options !== null && 'hedge' in options) {
-    const { hedge: given, ...rest } = options;
-    chainOptions = rest;
-    if (given !== undefined) hedge = new StreamHedge(resolveHedge(given));
-  }
-  const registry = registryOption(chainOptions, 'failoverStream');
+  // Own keys only, read once (an inherited `append` is ignored); `hedge` is the streams' own.
+  const { hedge: given, ...chainOptions } = ownOptions(options, 'failoverStream', STREAM_OPTIONS);
+  const hedge = given === undefined ? null : new StreamHedge(resolveHedge(given));
+  const registry = registryOption(chainOptions as FailoverOptions, 'failoverStream');
   if (!Array.isArray(levels) || levels.length === 0) {
     throw new TypeError(`failoverStream levels must be a non-empty array, got ${show(levels)}`);
   }
-  const append = options?.append !== false;
+  // Everything is checked before any breaker is made: a bad chain leaves the registry as it was.
+  const append = chainOptions['append'] !== false;
   const chain = levels.map((level: unknown, index) =>
     toLevel(level, index, append, EXTRA_KEYS, 'failoverStream'),
   );
@@ -118,7 +117,9 @@ export function failoverStream<F extends AnyFunction>(
     if (seen.has(level.name))
       throw new TypeError(`failoverStream: breaker "${level.name}" appears twice in the chain`);
     seen.add(level.name);
-    registry.get(level.name, level.guard.options);
+  }
+  for (const level of chain) {
+    if (level.guard !== null) registry.get(level.name, level.guard.options);
   }
   const label = `failoverStream(${chain.map((l) => l.name).join(', ')})`;
   const run = (...args: unknown[]) =>
@@ -143,11 +144,12 @@ const DEFAULT_RULES: StreamLevelRules<unknown> = Object.freeze({
 
 function rulesOf(level: unknown, index: number): StreamLevelRules<unknown> {
   if (typeof level === 'function') return DEFAULT_RULES;
-  const { name, isContent, resume } = level as {
-    name: string;
-    isContent?: unknown;
-    resume?: unknown;
-  };
+  // Own keys only: an inherited `resume` is ignored, as toLevel ignores an inherited `options`.
+  const own = level as Record<string, unknown>;
+  const read = (key: string): unknown => (Object.hasOwn(own, key) ? own[key] : undefined);
+  const name = read('name') as string;
+  const isContent = read('isContent');
+  const resume = read('resume');
   const where = `failoverStream level ${index} ("${name}")`;
   if (isContent !== undefined && typeof isContent !== 'function')
     throw new TypeError(`${where}: isContent must be a function, got ${show(isContent)}`);
