@@ -76,7 +76,9 @@ const STREAM_OPTIONS: ReadonlySet<string> = new Set(['registry', 'append', 'hedg
  * - a caller's error (a 400) is thrown as it is; a consumer that stops early aborts the level
  *   streaming, which is recorded `cancelled`;
  * - `withOutcome` around code consuming the stream tells who served it (the level that finished)
- *   and every attempt, `interrupted` for a level cut after content.
+ *   and every attempt, `interrupted` for a level cut after content;
+ * - with `hedge`, the next level starts beside one that has sent no content for `hedge.delay` ms,
+ *   and the first content chunk wins (the others are aborted and recorded `cancelled`).
  *
  * @example
  * const chat = failoverStream([
