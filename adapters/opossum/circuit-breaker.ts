@@ -1,0 +1,619 @@
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import type { Breaker } from '../../lib/breaker/breaker.js';
+import type { CircuitState, CircuitStateName } from '../../lib/breaker/state.js';
+import { isCapacityExceededError, isCircuitOpenError } from '../../lib/errors/index.js';
+import { isCallTimeoutError } from '../../lib/errors/call-timeout-error.js';
+import type { StateChangeEvent } from '../../lib/events/breaker-events.js';
+import type { Disposable } from '../../lib/events/emitter.js';
+import {
+  engineOptions,
+  halfOpenAt,
+  makeEngine,
+  openFor,
+  resumeFrom,
+  verdictBy,
+} from './engine-link.js';
+import type { CacheTransport, MemoryCache as MemoryCacheClass } from './memory-cache.js';
+import { isOurError, ourError } from './opossum-errors.js';
+import {
+  resolveOptions,
+  statusFor,
+  type Options as OpossumOptions,
+  type ResolvedOptions,
+  type State as OpossumState,
+} from './options.js';
+import {
+  Status as StatusClass,
+  type Bucket as OpossumBucket,
+  type Counter,
+  type Stats as OpossumStats,
+  type StatusOptions as OpossumStatusOptions,
+} from './status.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- opossum's fallback signature
+type AnyFunction = (...args: any[]) => any;
+
+/**
+ * opossum 10's `CircuitBreaker` on breakwater's engine: change `from 'opossum'` to
+ * `from 'breakwater/opossum'` and keep the rest. Options, defaults, events, statistics and
+ * errors are opossum's; underneath, a breakwater {@link Breaker} (`breaker.breaker`) admits, times
+ * out and counts the calls, so the breaker can join a `BreakerRegistry` (`registry` option) and
+ * show on its admin router, dashboard and metrics, and share state across a fleet.
+ *
+ * @example
+ * import CircuitBreaker from 'breakwater/opossum';
+ * const breaker = new CircuitBreaker(fetchQuote, { timeout: 3000, errorThresholdPercentage: 50 });
+ * breaker.fallback(() => 'no quote today');
+ * const quote = await breaker.fire('ACME');
+ */
+export class CircuitBreaker<TI extends unknown[] = unknown[], TR = unknown> extends EventEmitter {
+  /** Whether the breaker raised `error` (open, timeout, semaphore, shutdown) rather than the action. */
+  static isOurError(error: unknown): boolean {
+    return isOurError(error);
+  }
+
+  /** A new {@link Status}, to prime a breaker with through the `status` option. */
+  static newStatus(options: OpossumStatusOptions): StatusClass {
+    return new StatusClass(options);
+  }
+
+  /** The options with opossum's defaults filled in. */
+  readonly options: ResolvedOptions<TI>;
+  /** The breakwater engine breaker underneath (in the registry, when one was given). */
+  readonly breaker: Breaker;
+  private readonly action: (...args: TI) => TR | PromiseLike<TR>;
+  private readonly statusWindow: StatusClass;
+  private readonly breakerName: string;
+  private readonly groupName: string;
+  private readonly warmUntil: number;
+  private readonly volume: number;
+  private readonly moves: Disposable;
+  private readonly verdicts: WeakMap<object, boolean> | null;
+  private fallbackFn: AnyFunction | null = null;
+  private shut = false;
+  private quiet = false;
+  private lastOpenAt: number;
+  private halfOpenTimer: ReturnType<typeof setTimeout> | null = null;
+  private healthTimers: ReturnType<typeof setInterval>[] = [];
+  /** The state to return to on `enable()`. */
+  private resume: CircuitState | null = null;
+  /** The context and arguments of the call being admitted: {@link invoke} reads them. */
+  private nextContext: unknown = undefined;
+  private nextArgs: TI | undefined = undefined;
+
+  constructor(action: (...args: TI) => Promise<TR>, options: OpossumOptions<TI> = {}) {
+    super();
+    const o = (this.options = resolveOptions(options));
+    if (!action) {
+      throw new TypeError(
+        'No action provided. Cannot construct a CircuitBreaker without an invocable action.',
+      );
+    }
+    this.action = typeof action === 'function' ? action : () => action as TR;
+    const now = Date.now();
+    this.lastOpenAt = now;
+    this.volume = Number.isInteger(o.volumeThreshold) ? o.volumeThreshold! : 0;
+    this.warmUntil = o.allowWarmUp === true || o.state?.warmUp ? now + o.rollingCountTimeout : 0;
+    this.statusWindow = statusFor(o as ResolvedOptions<unknown[]>);
+    this.breakerName = o.name || (typeof action === 'function' && action.name) || randomUUID();
+    this.groupName = o.group || this.breakerName;
+    this.verdicts = options.errorFilter ? new WeakMap() : null;
+    const engine = engineOptions(
+      this.breakerName,
+      this.groupName,
+      o as ResolvedOptions<unknown[]>,
+      verdictBy((error) => this.filteredByEngine(error)),
+    );
+    this.breaker = makeEngine({ ...engine, name: this.breakerName }, o.registry);
+    this.moves = this.breaker.on('stateChange', this.moved);
+    if (o.state) this.restore(o.state);
+  }
+
+  /** The breaker's name: the `name` option, the action's name, or a UUID. */
+  get name(): string {
+    return this.breakerName;
+  }
+  /** The `group` option, or the name. */
+  get group(): string {
+    return this.groupName;
+  }
+  /** False once `disable()`d (or `enabled: false`): calls pass straight to the action. */
+  get enabled(): boolean {
+    return this.breaker.circuit.current.kind !== 'disabled';
+  }
+  /** Half-open with the one trial call not yet taken. */
+  get pendingClose(): boolean {
+    const state = this.breaker.circuit.current;
+    return !this.shut && state.kind === 'half_open' && state.trials === 0;
+  }
+  get closed(): boolean {
+    return !this.shut && this.kind() === 'closed';
+  }
+  get opened(): boolean {
+    const kind = this.kind();
+    return !this.shut && (kind === 'open' || kind === 'isolated');
+  }
+  get halfOpen(): boolean {
+    return !this.shut && this.kind() === 'half_open';
+  }
+  get isShutdown(): boolean {
+    return this.shut;
+  }
+  /** The rolling window of counters. */
+  get status(): StatusClass {
+    return this.statusWindow;
+  }
+  /** The rolling window summed (`status.stats`). */
+  get stats(): OpossumStats {
+    return this.statusWindow.stats;
+  }
+  /** Within `rollingCountTimeout` of construction with `allowWarmUp`: failures cannot open it. */
+  get warmUp(): boolean {
+    return Date.now() < this.warmUntil;
+  }
+  get volumeThreshold(): number {
+    return this.volume;
+  }
+
+  /** Sets the function (or another breaker) that answers when a call fails or is refused. */
+  fallback(func: AnyFunction | CircuitBreaker<any, any>): this {
+    this.fallbackFn =
+      func instanceof CircuitBreaker ? (...args: unknown[]) => func.fire(...args) : func;
+    return this;
+  }
+
+  /** Calls the action with `args` through the breaker. */
+  fire(...args: TI): Promise<TR> {
+    return this.call(this.action, ...args);
+  }
+
+  /** Calls the action with `this` bound to `context`. */
+  call(context: unknown, ...args: TI): Promise<TR> {
+    if (this.shut) return Promise.reject(ourError('The circuit has been shutdown.', 'ESHUTDOWN'));
+    const started = Date.now();
+    this.statusWindow.increment('fires', 0, started);
+    this.emit('fire', args);
+    const engine = this.breaker;
+    if (engine.circuit.current.kind === 'disabled') return this.passThrough(context, args);
+    const o = this.options;
+    let key = '';
+    if (o.cache || o.coalesce) {
+      key = o.cacheGetKey.apply(this, args);
+      if (o.cache) {
+        const cached = o.cacheTransport!.get(key);
+        if (cached) return this.hit('cacheHits', 'cacheHit', cached);
+        this.count('cacheMisses', 'cacheMiss');
+      }
+      if (o.coalesce) {
+        const shared = o.coalesceCache!.get(key);
+        if (shared) return this.hit('coalesceCacheHits', 'coalesceCacheHit', shared);
+        this.count('coalesceCacheMisses', 'coalesceCacheMiss');
+      }
+    }
+    // The engine calls `invoke` before `attempt` returns, so the arguments travel in two fields
+    // rather than in a closure made for every call.
+    this.nextContext = context;
+    this.nextArgs = args;
+    const admitted = engine.attempt<TR>(this.invoke);
+    this.nextContext = this.nextArgs = undefined;
+    if (!(admitted instanceof Promise)) return this.refused(admitted, args, started, key);
+    const result = admitted.then(
+      (value) => this.succeeded(value, started, key, admitted),
+      (error: unknown) => this.failed(error, args, started, key),
+    );
+    if (o.coalesce) {
+      const ttl = o.coalesceTTL;
+      o.coalesceCache!.set(key, result, ttl !== false && ttl > 0 ? Date.now() + ttl : 0);
+    }
+    return result;
+  }
+
+  /** Empties the cache and the coalescing cache. */
+  clearCache(): void {
+    if (this.options.cache) this.options.cacheTransport!.flush();
+    this.options.coalesceCache?.flush();
+  }
+
+  /** Opens the breaker for `resetTimeout` ms; already open, it does nothing. */
+  open(): void {
+    if (this.shut) return;
+    const kind = this.breaker.state;
+    if (kind === 'open' || kind === 'isolated') return;
+    if (kind === 'disabled') return this.setResume(openFor(Date.now(), this.options.resetTimeout));
+    this.breaker.circuit.moveTo(openFor(Date.now(), this.options.resetTimeout));
+  }
+
+  /** Closes the breaker; already closed, it does nothing. */
+  close(): void {
+    if (this.shut) return;
+    const kind = this.breaker.state;
+    if (kind === 'closed') return;
+    if (kind === 'disabled') return this.setResume({ kind: 'closed', since: Date.now() });
+    this.breaker.circuit.moveTo({ kind: 'closed', since: Date.now() });
+  }
+
+  /** Lets every call straight through to the action, unmeasured, until `enable()`. */
+  disable(): void {
+    if (this.breaker.circuit.current.kind !== 'disabled') this.breaker.disable();
+    this.statusWindow.removeRotateBucketControllerListener();
+  }
+
+  /** Ends `disable()`: the breaker returns to the state it was in. */
+  enable(): void {
+    if (this.shut) return;
+    const circuit = this.breaker.circuit;
+    if (circuit.current.kind === 'disabled') {
+      const back = this.resume ?? { kind: 'closed', since: Date.now() };
+      this.resume = null;
+      circuit.moveTo(back);
+    }
+    this.statusWindow.startListeneningForRotateEvent();
+  }
+
+  /**
+   * Refuses every later call with `ESHUTDOWN`, drops listeners, timers and caches, and stops the
+   * engine breaker (leaving its registry).
+   */
+  shutdown(): void {
+    this.emit('shutdown');
+    this.disable();
+    this.removeAllListeners();
+    this.clearTimers();
+    for (const timer of this.healthTimers) clearInterval(timer);
+    this.healthTimers = [];
+    this.moves.dispose();
+    this.statusWindow.shutdown();
+    this.shut = true;
+    this.clearCache();
+    const registry = this.options.registry;
+    if (registry !== undefined && registry.find(this.breakerName) === this.breaker) {
+      registry.remove(this.breakerName);
+    } else this.breaker.shutdown();
+  }
+
+  /**
+   * Runs `func` now and every `interval` ms (default 5000) with `this` the breaker; when its
+   * promise rejects, emits `healthCheckFailed` and opens the breaker.
+   */
+  healthCheck(func: () => Promise<void>, interval?: number): void {
+    const every = interval || 5000;
+    if (typeof func !== 'function') throw new TypeError('Health check function must be a function');
+    if (isNaN(every)) throw new TypeError('Health check interval must be a number');
+    const failed = (error: unknown): void => {
+      this.emit('healthCheckFailed', error);
+      this.open();
+    };
+    const check = (): void => {
+      try {
+        Promise.resolve(func.apply(this)).catch(failed);
+      } catch (error) {
+        failed(error);
+      }
+    };
+    const timer = setInterval(check, every);
+    timer.unref();
+    this.healthTimers.push(timer);
+    check();
+  }
+
+  /** The state and stats, to restore a breaker from through the `state` and `status` options. */
+  toJSON(): { state: OpossumState; status: OpossumStats } {
+    return {
+      state: {
+        name: this.name,
+        enabled: this.enabled,
+        closed: this.closed,
+        open: this.opened,
+        halfOpen: this.halfOpen,
+        warmUp: this.warmUp,
+        shutdown: this.shut,
+        lastTimerAt: this.lastOpenAt,
+      },
+      status: this.statusWindow.stats,
+    };
+  }
+
+  /** The signal of the `abortController` option, aborted when a call times out. */
+  getSignal(): AbortSignal | undefined {
+    return this.options.abortController?.signal;
+  }
+
+  getAbortController(): AbortController | undefined {
+    return this.options.abortController;
+  }
+
+  override on(event: 'halfOpen', listener: (resetTimeout: number) => void): this;
+  override on(
+    event:
+      | 'close'
+      | 'open'
+      | 'shutdown'
+      | 'cacheHit'
+      | 'cacheMiss'
+      | 'coalesceCacheHit'
+      | 'coalesceCacheMiss',
+    listener: () => void,
+  ): this;
+  override on(event: 'fire', listener: (args: TI) => void): this;
+  override on(
+    event: 'reject' | 'semaphoreLocked',
+    listener: (err: Error, latencyMs: number) => void,
+  ): this;
+  override on(event: 'timeout', listener: (err: Error, latencyMs: number, args: TI) => void): this;
+  override on(event: 'healthCheckFailed', listener: (err: Error) => void): this;
+  override on(event: 'success', listener: (result: TR, latencyMs: number) => void): this;
+  override on(event: 'fallback', listener: (result: unknown, err: Error) => void): this;
+  override on(event: 'failure', listener: (err: Error, latencyMs: number, args: TI) => void): this;
+  override on(event: string | symbol, listener: AnyFunction): this;
+  override on(event: string | symbol, listener: AnyFunction): this {
+    return super.on(event, listener);
+  }
+
+  /** Runs the call being admitted; see {@link call}. */
+  private readonly invoke = (): TR | PromiseLike<TR> => {
+    const args = this.nextArgs!;
+    if (this.verdicts === null) return this.action.apply(this.nextContext, args);
+    try {
+      return Promise.resolve(this.action.apply(this.nextContext, args)).then(undefined, (error) => {
+        this.judge(error, args);
+        throw error;
+      });
+    } catch (error) {
+      this.judge(error, args);
+      throw error;
+    }
+  };
+
+  private succeeded(value: TR, started: number, key: string, settled: Promise<TR>): TR {
+    const latency = Date.now() - started;
+    this.statusWindow.increment('successes', latency);
+    this.emit('success', value, latency);
+    this.resetCoalesce(key, 'success');
+    const o = this.options;
+    if (o.cache) {
+      o.cacheTransport!.set(key, settled, o.cacheTTL > 0 ? Date.now() + o.cacheTTL : 0);
+    }
+    return value;
+  }
+
+  private failed(error: unknown, args: TI, started: number, key: string): Promise<TR> {
+    const name = this.breakerName;
+    if (
+      (isCircuitOpenError(error) || isCapacityExceededError(error)) &&
+      (error as { breaker?: unknown }).breaker === name
+    ) {
+      return this.refused(error, args, started, key);
+    }
+    const latency = Date.now() - started;
+    const timedOut = isCallTimeoutError(error) && error.breaker === name;
+    if (timedOut) {
+      this.statusWindow.increment('timeouts', latency);
+      this.emit('timeout', error, latency, args);
+    }
+    const answer = this.settleError(error, args, latency);
+    this.resetCoalesce(key, timedOut ? 'timeout' : 'error');
+    if (timedOut) this.options.abortController?.abort();
+    return answer ?? Promise.reject(error);
+  }
+
+  /** A refusal: open (`reject`, then the fallback) or at capacity (`semaphoreLocked`, a failure). */
+  private refused(error: Error, args: TI, started: number, key: string): Promise<TR> {
+    if (isCircuitOpenError(error)) {
+      this.statusWindow.increment('rejects');
+      this.emit('reject', error);
+      return this.runFallback(error, args) ?? Promise.reject(error);
+    }
+    const latency = Date.now() - started;
+    this.statusWindow.increment('semaphoreRejections');
+    this.emit('semaphoreLocked', error, latency);
+    const answer = this.settleError(error, args, latency);
+    this.resetCoalesce(key);
+    return answer ?? Promise.reject(error);
+  }
+
+  /**
+   * opossum's handling of an error: a filtered one is a `success` and is rethrown; any other is a
+   * `failure` that may open the breaker and that the fallback answers. `null`: reject with it.
+   */
+  private settleError(error: unknown, args: TI, latency: number): Promise<TR> | null {
+    if (this.isFiltered(error, args)) {
+      this.statusWindow.increment('successes', latency);
+      this.emit('success', error, latency);
+      return null;
+    }
+    this.statusWindow.increment('failures', latency);
+    this.emit('failure', error, latency, args);
+    this.judgeRate();
+    return this.runFallback(error, args);
+  }
+
+  /** opossum's rule: open when failures exceed the percentage of fires, once the volume is there. */
+  private judgeRate(): void {
+    if (this.warmUp) return;
+    const kind = this.breaker.circuit.current.kind;
+    const status = this.statusWindow;
+    if (kind === 'half_open') return this.breaker.circuit.trip('trial_failed', Date.now());
+    if (kind !== 'closed' || status.fires < this.volume) return;
+    if ((status.failures / status.fires) * 100 > this.options.errorThresholdPercentage) {
+      this.breaker.circuit.trip('failure_rate', Date.now());
+    }
+  }
+
+  private runFallback(error: unknown, args: TI): Promise<TR> | null {
+    const fallback = this.fallbackFn;
+    if (fallback === null) return null;
+    try {
+      const result = fallback.apply(fallback, [...args, error]);
+      this.breaker.recordFallback(error);
+      this.statusWindow.increment('fallbacks');
+      this.emit('fallback', result, error);
+      return result instanceof Promise ? result : Promise.resolve(result);
+    } catch (thrown) {
+      return Promise.reject(thrown);
+    }
+  }
+
+  private passThrough(context: unknown, args: TI): Promise<TR> {
+    try {
+      const result = this.action.apply(context, args);
+      return result instanceof Promise ? result : Promise.resolve(result);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  private hit(counter: Counter, event: string, value: unknown): Promise<TR> {
+    this.count(counter, event);
+    return value as Promise<TR>;
+  }
+
+  private count(counter: Counter, event: string): void {
+    this.statusWindow.increment(counter);
+    this.emit(event);
+  }
+
+  private resetCoalesce(key: string, outcome?: 'error' | 'success' | 'timeout'): void {
+    const o = this.options;
+    if (o.coalesceCache && (outcome === undefined || o.coalesceResetOn.includes(outcome))) {
+      o.coalesceCache.delete(key);
+    }
+  }
+
+  /** Whether `errorFilter` excuses `error` from the call with `args`, asked once per error. */
+  private isFiltered(error: unknown, args: TI): boolean {
+    if (this.verdicts === null) return false;
+    if (typeof error === 'object' && error !== null) {
+      const known = this.verdicts.get(error);
+      if (known !== undefined) return known;
+    }
+    return this.judge(error, args);
+  }
+
+  private judge(error: unknown, args: TI): boolean {
+    let filtered: boolean;
+    try {
+      filtered = !!this.options.errorFilter(error, ...args);
+    } catch {
+      filtered = false;
+    }
+    if (typeof error === 'object' && error !== null) this.verdicts!.set(error, filtered);
+    return filtered;
+  }
+
+  /** The engine's question: is this error filtered? Errors it raised itself never are. */
+  private filteredByEngine(error: unknown): boolean {
+    if (this.verdicts === null) return false;
+    if (typeof error === 'object' && error !== null) return this.verdicts.get(error) === true;
+    return !!this.options.errorFilter(error, ...([] as unknown[] as TI));
+  }
+
+  /** The state as opossum sees it: while disabled, the one it will return to. */
+  private kind(): CircuitStateName {
+    const kind = this.breaker.state;
+    if (kind !== 'disabled') return kind;
+    const back = this.resume;
+    if (back === null) return 'closed';
+    return back.kind === 'open' && Date.now() >= back.until ? 'half_open' : back.kind;
+  }
+
+  /** `open()` or `close()` while disabled: remembered for `enable()`, announced now. */
+  private setResume(next: CircuitState): void {
+    const was = this.kind();
+    this.resume = next;
+    if (next.kind === 'open' && was !== 'open') {
+      this.statusWindow.open();
+      this.emit('open');
+    } else if (next.kind === 'closed' && was !== 'closed') {
+      this.statusWindow.close();
+      this.emit('close');
+    }
+  }
+
+  /** Follows every move of the engine (its own, an operator's, another replica's) with opossum's events. */
+  private readonly moved = (event: StateChangeEvent): void => {
+    this.clearTimers();
+    const { from, to } = event;
+    const quiet = this.quiet || from === 'disabled';
+    const o = this.options;
+    switch (to) {
+      case 'open':
+      case 'isolated': {
+        this.lastOpenAt = event.at;
+        const state = this.breaker.circuit.current;
+        if (state.kind === 'open') {
+          this.halfOpenTimer = setTimeout(() => {
+            this.halfOpenTimer = null;
+            this.breaker.circuit.refresh(Date.now());
+          }, state.until - Date.now());
+          this.halfOpenTimer.unref();
+        }
+        if (quiet || from === 'open' || from === 'isolated') return;
+        this.statusWindow.open();
+        return void this.emit('open');
+      }
+      case 'half_open':
+        this.renewAbortController();
+        if (!quiet) this.emit('halfOpen', o.resetTimeout);
+        return;
+      case 'closed':
+        this.renewAbortController();
+        if (quiet || from === 'closed') return;
+        this.statusWindow.close();
+        return void this.emit('close');
+      case 'disabled':
+        this.resume = resumeFrom(from, event.at, this.lastOpenAt, o.resetTimeout);
+        return;
+    }
+  };
+
+  private renewAbortController(): void {
+    const o = this.options;
+    if (o.autoRenewAbortController && o.abortController?.signal.aborted) {
+      o.abortController = new AbortController();
+    }
+  }
+
+  private clearTimers(): void {
+    if (this.halfOpenTimer !== null) clearTimeout(this.halfOpenTimer);
+    this.halfOpenTimer = null;
+  }
+
+  /** Starts in the state `toJSON()` gave, as opossum restores it. */
+  private restore(state: Partial<OpossumState>): void {
+    const now = Date.now();
+    const circuit = this.breaker.circuit;
+    const closed = state.closed !== false;
+    const halfOpen = !closed && state.halfOpen === true;
+    this.quiet = true;
+    if (closed) {
+      if (circuit.current.kind !== 'closed') circuit.moveTo({ kind: 'closed', since: now });
+    } else if (halfOpen) {
+      circuit.moveTo(halfOpenAt(now));
+    } else if (
+      typeof state.lastTimerAt === 'number' &&
+      now - state.lastTimerAt > this.options.resetTimeout
+    ) {
+      circuit.moveTo(halfOpenAt(now));
+    } else {
+      circuit.moveTo(openFor(now, this.options.resetTimeout));
+    }
+    this.quiet = false;
+    if (state.enabled === false) this.disable();
+    if (state.shutdown) this.shutdown();
+  }
+}
+
+/* eslint-disable @typescript-eslint/no-namespace -- merged with the class, as in @types/opossum */
+/** opossum's type names, under the class as `@types/opossum` has them (`CircuitBreaker.Options`). */
+export declare namespace CircuitBreaker {
+  export type Options<TI extends unknown[] = unknown[]> = OpossumOptions<TI>;
+  export type Status = StatusClass;
+  export type StatusOptions = OpossumStatusOptions;
+  export type Bucket = OpossumBucket;
+  export type Window = OpossumBucket[];
+  export type Stats = OpossumStats;
+  export type State = OpossumState;
+  export type MemoryCache = MemoryCacheClass;
+  export type { CacheTransport };
+}
