@@ -6,6 +6,7 @@ import { isCapacityExceededError, isCircuitOpenError } from '../../lib/errors/in
 import { isCallTimeoutError } from '../../lib/errors/call-timeout-error.js';
 import type { StateChangeEvent } from '../../lib/events/breaker-events.js';
 import type { Disposable } from '../../lib/events/emitter.js';
+import { TimeSampler } from '../../lib/stats/time-sampler.js';
 import {
   engineOptions,
   halfOpenAt,
@@ -30,6 +31,14 @@ import {
   type Stats as OpossumStats,
   type StatusOptions as OpossumStatusOptions,
 } from './status.js';
+
+/** Events that report a call's latency: while any has a listener, every call is timed. */
+const TIMED_EVENTS: readonly (string | symbol)[] = [
+  'success',
+  'failure',
+  'timeout',
+  'semaphoreLocked',
+];
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- opossum's fallback signature
 type AnyFunction = (...args: any[]) => any;
@@ -70,6 +79,13 @@ export class CircuitBreaker<TI extends unknown[] = unknown[], TR = unknown> exte
   private readonly volume: number;
   private readonly moves: Disposable;
   private readonly verdicts: WeakMap<object, boolean> | null;
+  private readonly sampler = new TimeSampler();
+  /** Whether every success must be timed: someone listens to `success`, which reports latency. */
+  private timesAll = false;
+  /** Whether anyone listens to any of the breaker's events. */
+  private listening = false;
+  /** The latency of the last timed success, standing for successes that were not timed. */
+  private lastLatency = 0;
   private fallbackFn: AnyFunction | null = null;
   private shut = false;
   private quiet = false;
@@ -108,6 +124,15 @@ export class CircuitBreaker<TI extends unknown[] = unknown[], TR = unknown> exte
     this.breaker = makeEngine({ ...engine, name: this.breakerName }, o.registry);
     this.moves = this.breaker.on('stateChange', this.moved);
     if (o.state) this.restore(o.state);
+    // Emitting costs even with no listener (an arguments array), so the hot path asks a flag.
+    this.on('newListener', (event: string | symbol) => {
+      if (event !== 'removeListener') this.listening = true;
+      if (TIMED_EVENTS.includes(event)) this.timesAll = true;
+    });
+    this.on('removeListener', () => {
+      this.listening = this.eventNames().some((e) => e !== 'newListener' && e !== 'removeListener');
+      this.timesAll = TIMED_EVENTS.some((event) => this.listenerCount(event) > 0);
+    });
   }
 
   /** The breaker's name: the `name` option, the action's name, or a UUID. */
@@ -165,17 +190,36 @@ export class CircuitBreaker<TI extends unknown[] = unknown[], TR = unknown> exte
 
   /** Calls the action with `args` through the breaker. */
   fire(...args: TI): Promise<TR> {
-    return this.call(this.action, ...args);
+    return this.run(this.action, args);
   }
 
-  /** Calls the action with `this` bound to `context`. */
+  /**
+   * Calls the action with `this` bound to `context`.
+   *
+   * On a busy breaker only some successes are timed (`Date.now()` costs more than the rest of a
+   * call's bookkeeping; see breakwater's `TimeSampler`): an untimed success is counted at once and
+   * reports the latency of the last timed one. Failures, and every call while anyone listens to
+   * `success`, are always timed.
+   */
   call(context: unknown, ...args: TI): Promise<TR> {
+    return this.run(context, args);
+  }
+
+  /** Empties the cache and the coalescing cache. */
+  clearCache(): void {
+    if (this.options.cache) this.options.cacheTransport!.flush();
+    this.options.coalesceCache?.flush();
+  }
+
+  private run(context: unknown, args: TI): Promise<TR> {
     if (this.shut) return Promise.reject(ourError('The circuit has been shutdown.', 'ESHUTDOWN'));
-    const started = Date.now();
-    this.statusWindow.increment('fires', 0, started);
-    this.emit('fire', args);
+    const timed = this.sampler.due() || this.timesAll;
+    const started = timed ? this.sampler.start(Date.now()) : Number.NaN;
+    this.statusWindow.fire(started);
+    if (this.listening) this.emit('fire', args);
     const engine = this.breaker;
-    if (engine.circuit.current.kind === 'disabled') return this.passThrough(context, args);
+    const kind = engine.circuit.current.kind;
+    if (kind === 'disabled') return this.passThrough(context, args);
     const o = this.options;
     let key = '';
     if (o.cache || o.coalesce) {
@@ -191,28 +235,36 @@ export class CircuitBreaker<TI extends unknown[] = unknown[], TR = unknown> exte
         this.count('coalesceCacheMisses', 'coalesceCacheMiss');
       }
     }
-    // The engine calls `invoke` before `attempt` returns, so the arguments travel in two fields
+    // The engine calls `invoke` before `execute` returns, so the arguments travel in two fields
     // rather than in a closure made for every call.
     this.nextContext = context;
     this.nextArgs = args;
-    const admitted = engine.attempt<TR>(this.invoke);
+    const admitted =
+      kind === 'closed' ? engine.execute<TR>(this.invoke) : engine.attempt<TR>(this.invoke);
     this.nextContext = this.nextArgs = undefined;
-    if (!(admitted instanceof Promise)) return this.refused(admitted, args, started, key);
-    const result = admitted.then(
-      (value) => this.succeeded(value, started, key, admitted),
-      (error: unknown) => this.failed(error, args, started, key),
-    );
+    if (!(admitted instanceof Promise)) {
+      return this.refused(admitted, args, started, key) ?? Promise.reject(admitted);
+    }
+    let result: Promise<TR>;
+    if (this.fallbackFn === null) {
+      // Without a fallback the answer is the engine's own promise: the caller awaits it directly
+      // (one promise hop less), and the bookkeeping, registered first, runs before it resumes.
+      admitted.then(
+        (value) => void this.succeeded(value, started, key, admitted),
+        (error: unknown) => void this.failed(error, args, started, key),
+      );
+      result = admitted;
+    } else {
+      result = admitted.then(
+        (value) => this.succeeded(value, started, key, admitted),
+        (error: unknown) => this.failed(error, args, started, key) ?? Promise.reject(error),
+      );
+    }
     if (o.coalesce) {
       const ttl = o.coalesceTTL;
       o.coalesceCache!.set(key, result, ttl !== false && ttl > 0 ? Date.now() + ttl : 0);
     }
     return result;
-  }
-
-  /** Empties the cache and the coalescing cache. */
-  clearCache(): void {
-    if (this.options.cache) this.options.cacheTransport!.flush();
-    this.options.coalesceCache?.flush();
   }
 
   /** Opens the breaker for `resetTimeout` ms; already open, it does nothing. */
@@ -366,9 +418,11 @@ export class CircuitBreaker<TI extends unknown[] = unknown[], TR = unknown> exte
   };
 
   private succeeded(value: TR, started: number, key: string, settled: Promise<TR>): TR {
-    const latency = Date.now() - started;
-    this.statusWindow.increment('successes', latency);
-    this.emit('success', value, latency);
+    let now = Number.NaN;
+    let latency = this.lastLatency;
+    if (started === started) latency = this.lastLatency = (now = Date.now()) - started;
+    this.statusWindow.success(latency, now);
+    if (this.listening) this.emit('success', value, latency);
     this.resetCoalesce(key, 'success');
     const o = this.options;
     if (o.cache) {
@@ -377,7 +431,8 @@ export class CircuitBreaker<TI extends unknown[] = unknown[], TR = unknown> exte
     return value;
   }
 
-  private failed(error: unknown, args: TI, started: number, key: string): Promise<TR> {
+  /** A call failed: opossum's events and counts; the fallback's answer, or `null` to reject. */
+  private failed(error: unknown, args: TI, started: number, key: string): Promise<TR> | null {
     const name = this.breakerName;
     if (
       (isCircuitOpenError(error) || isCapacityExceededError(error)) &&
@@ -385,7 +440,7 @@ export class CircuitBreaker<TI extends unknown[] = unknown[], TR = unknown> exte
     ) {
       return this.refused(error, args, started, key);
     }
-    const latency = Date.now() - started;
+    const latency = this.latencySince(started);
     const timedOut = isCallTimeoutError(error) && error.breaker === name;
     if (timedOut) {
       this.statusWindow.increment('timeouts', latency);
@@ -394,22 +449,22 @@ export class CircuitBreaker<TI extends unknown[] = unknown[], TR = unknown> exte
     const answer = this.settleError(error, args, latency);
     this.resetCoalesce(key, timedOut ? 'timeout' : 'error');
     if (timedOut) this.options.abortController?.abort();
-    return answer ?? Promise.reject(error);
+    return answer;
   }
 
   /** A refusal: open (`reject`, then the fallback) or at capacity (`semaphoreLocked`, a failure). */
-  private refused(error: Error, args: TI, started: number, key: string): Promise<TR> {
+  private refused(error: Error, args: TI, started: number, key: string): Promise<TR> | null {
     if (isCircuitOpenError(error)) {
       this.statusWindow.increment('rejects');
       this.emit('reject', error);
-      return this.runFallback(error, args) ?? Promise.reject(error);
+      return this.runFallback(error, args);
     }
-    const latency = Date.now() - started;
+    const latency = this.latencySince(started);
     this.statusWindow.increment('semaphoreRejections');
     this.emit('semaphoreLocked', error, latency);
     const answer = this.settleError(error, args, latency);
     this.resetCoalesce(key);
-    return answer ?? Promise.reject(error);
+    return answer;
   }
 
   /**
@@ -438,6 +493,11 @@ export class CircuitBreaker<TI extends unknown[] = unknown[], TR = unknown> exte
     if ((status.failures / status.fires) * 100 > this.options.errorThresholdPercentage) {
       this.breaker.circuit.trip('failure_rate', Date.now());
     }
+  }
+
+  /** Ms since `started`, or since the last timed call began for a call that was not timed. */
+  private latencySince(started: number): number {
+    return started === started ? Date.now() - started : this.lastLatency;
   }
 
   private runFallback(error: unknown, args: TI): Promise<TR> | null {

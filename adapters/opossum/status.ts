@@ -63,7 +63,50 @@ const COUNTERS: readonly Counter[] = [
 const PERCENTILES = [0, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.995, 1];
 const ROTATE = 'rotate';
 
-function bucket(): Bucket {
+/**
+ * A slice. Its latencies are kept as counts per ms (`Date.now()` differences are whole ms, and
+ * most calls of one dependency take a few distinct durations), so a busy breaker does not grow an
+ * array by one number per call; `latencyTimes` lists them when read.
+ */
+class Slice implements Bucket {
+  failures = 0;
+  fallbacks = 0;
+  successes = 0;
+  rejects = 0;
+  fires = 0;
+  timeouts = 0;
+  cacheHits = 0;
+  cacheMisses = 0;
+  coalesceCacheHits = 0;
+  coalesceCacheMisses = 0;
+  semaphoreRejections = 0;
+  percentiles: { [percentile: number]: number } = {};
+  isCircuitBreakerOpen?: boolean;
+  /** How many calls took each duration, in ms. */
+  counts: Map<number, number> | null = null;
+
+  /** Every latency recorded in the slice. */
+  get latencyTimes(): number[] {
+    const list: number[] = [];
+    if (this.counts !== null) {
+      for (const [ms, n] of this.counts) for (let i = 0; i < n; i++) list.push(ms);
+    }
+    return list;
+  }
+
+  set latencyTimes(list: number[]) {
+    this.counts = null;
+    for (const ms of list) this.record(ms);
+  }
+
+  record(ms: number): void {
+    const counts = (this.counts ??= new Map());
+    counts.set(ms, (counts.get(ms) ?? 0) + 1);
+  }
+}
+
+/** A bucket of zeroes as a plain object, for sums. */
+function plainBucket(): Bucket {
   return {
     failures: 0,
     fallbacks: 0,
@@ -99,7 +142,7 @@ export class Status extends EventEmitter {
   fires = 0;
   /** Failures in the window. */
   failures = 0;
-  private readonly slices: Bucket[];
+  private readonly slices: Slice[];
   private readonly sliceMs: number;
   /** When the newest slice ends; `Infinity` when a controller rotates the window. */
   private sliceEnd: number;
@@ -115,12 +158,13 @@ export class Status extends EventEmitter {
     this.enableSnapshots = options.enableSnapshots !== false;
     this.rotateBucketController = options.rotateBucketController;
     this.sliceMs = Math.max(1, Math.floor(timeout / count));
-    this.slices = Array.from({ length: count }, bucket);
+    this.slices = Array.from({ length: count }, () => new Slice());
     this.born = Date.now();
     this.sliceEnd = this.rotateBucketController ? Infinity : this.born + this.sliceMs;
     if (options.stats) {
-      const primed = { ...bucket(), ...options.stats } as Bucket;
-      primed.latencyTimes = [...(options.stats.latencyTimes ?? [])];
+      const primed = new Slice();
+      for (const key of COUNTERS) primed[key] = Number(options.stats[key]) || 0;
+      primed.latencyTimes = options.stats.latencyTimes ?? [];
       this.slices[0] = primed;
       this.fires = primed.fires;
       this.failures = primed.failures;
@@ -139,13 +183,11 @@ export class Status extends EventEmitter {
   /** The window summed, with latencies sorted and their mean and percentiles. */
   get stats(): Stats {
     this.catchUp(Date.now());
-    const totals = { ...bucket(), latencyMean: 0 } as Stats;
+    const totals: Stats = { ...plainBucket(), latencyMean: 0 };
     const latencies: number[] = [];
     for (const slice of this.slices) {
-      for (const key of COUNTERS) totals[key] += slice[key] || 0;
-      if (this.rollingPercentilesEnabled && slice.latencyTimes) {
-        for (const t of slice.latencyTimes) latencies.push(t);
-      }
+      for (const key of COUNTERS) totals[key] += slice[key];
+      if (this.rollingPercentilesEnabled) for (const t of slice.latencyTimes) latencies.push(t);
     }
     if (this.rollingPercentilesEnabled) {
       latencies.sort((a, b) => a - b);
@@ -168,18 +210,39 @@ export class Status extends EventEmitter {
   }
 
   /** Adds one to `counter`; successes, failures and timeouts also record `latency`. */
-  increment(counter: Counter, latency?: number, now = Date.now()): void {
-    if (now >= this.sliceEnd) this.catchUp(now);
-    const slice = this.slices[0]!;
+  increment(counter: Counter, latency?: number): void {
+    if (counter === 'fires') return this.fire(Date.now());
+    const slice = this.current(Date.now());
     slice[counter]++;
-    if (counter === 'fires') this.fires++;
-    else if (counter === 'failures') this.failures++;
+    if (counter === 'failures') this.failures++;
     if (
       (counter === 'successes' || counter === 'failures' || counter === 'timeouts') &&
       this.rollingPercentilesEnabled
     ) {
-      slice.latencyTimes.push(latency || 0);
+      slice.record(latency || 0);
     }
+  }
+
+  /**
+   * Counts a fire at `now`: the breaker's hot path, so a method of its own. `now` is `NaN` when
+   * the caller did not read the clock: the count goes to the newest slice, which catches up at
+   * the next read.
+   */
+  fire(now: number): void {
+    this.current(now).fires++;
+    this.fires++;
+  }
+
+  /** Counts a success that took `latency` ms, at `now`. */
+  success(latency: number, now: number): void {
+    const slice = this.current(now);
+    slice.successes++;
+    if (this.rollingPercentilesEnabled) slice.record(latency);
+  }
+
+  private current(now: number): Slice {
+    if (now >= this.sliceEnd) this.catchUp(now);
+    return this.slices[0]!;
   }
 
   /** Marks the newest slice as the one the breaker opened in. */
@@ -197,7 +260,7 @@ export class Status extends EventEmitter {
     const dropped = this.slices.pop()!;
     this.fires -= dropped.fires || 0;
     this.failures -= dropped.failures || 0;
-    this.slices.unshift(bucket());
+    this.slices.unshift(new Slice());
   };
 
   /** Stops the snapshots and the controller's rotations; drops every listener. */
