@@ -32,6 +32,8 @@ import {
   type StatusOptions as OpossumStatusOptions,
 } from './status.js';
 
+const NO_ARGS: unknown[] = [];
+
 /** Events that report a call's latency: while any has a listener, every call is timed. */
 const TIMED_EVENTS: readonly (string | symbol)[] = [
   'success',
@@ -245,27 +247,36 @@ export class CircuitBreaker<TI extends unknown[] = unknown[], TR = unknown> exte
     if (!(admitted instanceof Promise)) {
       return this.refused(admitted, args, started, key) ?? Promise.reject(admitted);
     }
-    let result: Promise<TR>;
-    if (this.fallbackFn === null) {
-      // Without a fallback the answer is the engine's own promise: the caller awaits it directly
-      // (one promise hop less), and the bookkeeping, registered first, runs before it resumes.
-      admitted.then(
-        (value) => void this.succeeded(value, started, key, admitted),
-        (error: unknown) => void this.failed(error, args, started, key),
-      );
-      result = admitted;
-    } else {
-      result = admitted.then(
+    if (this.fallbackFn !== null) {
+      return admitted.then(
         (value) => this.succeeded(value, started, key, admitted),
         (error: unknown) => this.failed(error, args, started, key) ?? Promise.reject(error),
       );
     }
+    // Without a fallback the answer is the engine's own promise: the caller awaits it directly
+    // (one promise hop less), and the bookkeeping, registered first, runs before it resumes. An
+    // untimed call that nobody listens to, filters, caches or coalesces needs nothing of its own
+    // for that bookkeeping, so it is watched by two handlers made once per breaker.
+    if (started !== started && !this.listening && this.verdicts === null && key === '') {
+      admitted.then(this.settledOk, this.settledFail);
+    } else {
+      admitted.then(
+        (value) => void this.succeeded(value, started, key, admitted),
+        (error: unknown) => void this.failed(error, args, started, key),
+      );
+    }
     if (o.coalesce) {
       const ttl = o.coalesceTTL;
-      o.coalesceCache!.set(key, result, ttl !== false && ttl > 0 ? Date.now() + ttl : 0);
+      o.coalesceCache!.set(key, admitted, ttl !== false && ttl > 0 ? Date.now() + ttl : 0);
     }
-    return result;
+    return admitted;
   }
+
+  /** The watchers of an untimed call that needs nothing of its own (see {@link run}). */
+  private readonly settledOk = (value: unknown): void =>
+    void this.succeeded(value as TR, Number.NaN, '', null);
+  private readonly settledFail = (error: unknown): void =>
+    void this.failed(error, NO_ARGS as TI, Number.NaN, '');
 
   /** Opens the breaker for `resetTimeout` ms; already open, it does nothing. */
   open(): void {
@@ -417,7 +428,7 @@ export class CircuitBreaker<TI extends unknown[] = unknown[], TR = unknown> exte
     }
   };
 
-  private succeeded(value: TR, started: number, key: string, settled: Promise<TR>): TR {
+  private succeeded(value: TR, started: number, key: string, settled: Promise<TR> | null): TR {
     let now = Number.NaN;
     let latency = this.lastLatency;
     if (started === started) latency = this.lastLatency = (now = Date.now()) - started;
