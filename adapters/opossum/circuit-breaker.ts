@@ -88,6 +88,8 @@ export class CircuitBreaker<TI extends unknown[] = unknown[], TR = unknown> exte
   private listening = false;
   /** The latency of the last timed success, standing for successes that were not timed. */
   private lastLatency = 0;
+  /** `options.cache || options.coalesce`, read on every call: the options object is the caller's. */
+  private readonly keyed: boolean;
   private fallbackFn: AnyFunction | null = null;
   private shut = false;
   private quiet = false;
@@ -117,6 +119,7 @@ export class CircuitBreaker<TI extends unknown[] = unknown[], TR = unknown> exte
     this.breakerName = o.name || (typeof action === 'function' && action.name) || randomUUID();
     this.groupName = o.group || this.breakerName;
     this.verdicts = options.errorFilter ? new WeakMap() : null;
+    this.keyed = !!(o.cache || o.coalesce);
     const engine = engineOptions(
       this.breakerName,
       this.groupName,
@@ -224,7 +227,7 @@ export class CircuitBreaker<TI extends unknown[] = unknown[], TR = unknown> exte
     if (kind === 'disabled') return this.passThrough(context, args);
     const o = this.options;
     let key = '';
-    if (o.cache || o.coalesce) {
+    if (this.keyed) {
       key = o.cacheGetKey.apply(this, args);
       if (o.cache) {
         const cached = o.cacheTransport!.get(key);
@@ -257,7 +260,7 @@ export class CircuitBreaker<TI extends unknown[] = unknown[], TR = unknown> exte
     // (one promise hop less), and the bookkeeping, registered first, runs before it resumes. An
     // untimed call that nobody listens to, filters, caches or coalesces needs nothing of its own
     // for that bookkeeping, so it is watched by two handlers made once per breaker.
-    if (started !== started && !this.listening && this.verdicts === null && key === '') {
+    if (started !== started && !this.listening && this.verdicts === null && !this.keyed) {
       admitted.then(this.settledOk, this.settledFail);
     } else {
       admitted.then(
@@ -265,7 +268,7 @@ export class CircuitBreaker<TI extends unknown[] = unknown[], TR = unknown> exte
         (error: unknown) => void this.failed(error, args, started, key),
       );
     }
-    if (o.coalesce) {
+    if (this.keyed && o.coalesce) {
       const ttl = o.coalesceTTL;
       o.coalesceCache!.set(key, admitted, ttl !== false && ttl > 0 ? Date.now() + ttl : 0);
     }
@@ -436,7 +439,7 @@ export class CircuitBreaker<TI extends unknown[] = unknown[], TR = unknown> exte
     if (this.listening) this.emit('success', value, latency);
     this.resetCoalesce(key, 'success');
     const o = this.options;
-    if (o.cache) {
+    if (this.keyed && o.cache) {
       o.cacheTransport!.set(key, settled, o.cacheTTL > 0 ? Date.now() + o.cacheTTL : 0);
     }
     return value;
@@ -545,6 +548,7 @@ export class CircuitBreaker<TI extends unknown[] = unknown[], TR = unknown> exte
   }
 
   private resetCoalesce(key: string, outcome?: 'error' | 'success' | 'timeout'): void {
+    if (!this.keyed) return;
     const o = this.options;
     if (o.coalesceCache && (outcome === undefined || o.coalesceResetOn.includes(outcome))) {
       o.coalesceCache.delete(key);

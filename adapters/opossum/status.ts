@@ -84,9 +84,13 @@ class Slice implements Bucket {
   isCircuitBreakerOpen?: boolean;
   /** How many calls took each duration, in ms. */
   counts: Map<number, number> | null = null;
+  /** The latest run of equal latencies, not yet in `counts`: most calls repeat the last one. */
+  private runMs = 0;
+  private runLength = 0;
 
   /** Every latency recorded in the slice. */
   get latencyTimes(): number[] {
+    this.flush();
     const list: number[] = [];
     if (this.counts !== null) {
       for (const [ms, n] of this.counts) for (let i = 0; i < n; i++) list.push(ms);
@@ -96,12 +100,25 @@ class Slice implements Bucket {
 
   set latencyTimes(list: number[]) {
     this.counts = null;
+    this.runLength = 0;
     for (const ms of list) this.record(ms);
   }
 
   record(ms: number): void {
+    if (ms === this.runMs) {
+      this.runLength++;
+      return;
+    }
+    this.flush();
+    this.runMs = ms;
+    this.runLength = 1;
+  }
+
+  private flush(): void {
+    if (this.runLength === 0) return;
     const counts = (this.counts ??= new Map());
-    counts.set(ms, (counts.get(ms) ?? 0) + 1);
+    counts.set(this.runMs, (counts.get(this.runMs) ?? 0) + this.runLength);
+    this.runLength = 0;
   }
 }
 
