@@ -11,6 +11,7 @@ const PARTS = [
   'decorators.md',
   'classification.md',
   'admin.md',
+  'opossum.md',
   'testing.md',
   'gateway.md',
   'performance.md',
