@@ -6,7 +6,7 @@ export interface MatchedRoute {
   readonly name: AdminRouteName;
   readonly action: 'read' | 'write';
   /** The breaker named in the path, percent-decoded. */
-  readonly breaker?: string;
+  readonly breaker?: string | undefined;
 }
 
 /** The path is an admin route, but not for this method: answer 405 with `allow`. */

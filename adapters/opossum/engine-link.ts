@@ -1,5 +1,5 @@
 import { Breaker } from '../../lib/breaker/breaker.js';
-import type { BreakerOptions } from '../../lib/breaker/options.js';
+import { systemClock, type BreakerOptions } from '../../lib/breaker/options.js';
 import type { CircuitState, CircuitStateName } from '../../lib/breaker/state.js';
 import { CALLER_ERROR, FAILURE, type Classifier } from '../../lib/classify/verdict.js';
 import type { ResolvedOptions } from './options.js';
@@ -10,6 +10,10 @@ import type { ResolvedOptions } from './options.js';
  * opossum's rules for when to open. So the engine's own trip policies are switched off (no
  * consecutive threshold, no rate policy, no backoff, whatever a registry's defaults say), one
  * trial at a time is admitted when half-open and one success closes, as in opossum.
+ *
+ * A registry's `defaults` fill only what is not given, so every option that could change those
+ * rules is given: the engine's rate policies, should the defaults add one, wait for a volume of
+ * calls no window reaches; backoff is capped at `resetTimeout`; no `errorFilter` of the defaults.
  *
  * The facade moves the engine's state itself (opossum's `open()` and its error-rate rule) through
  * the engine's `circuit` (`trip` and `moveTo`): the one part of the engine it uses beyond the
@@ -28,22 +32,21 @@ export function engineOptions(
     timeout: o.timeout === false || o.timeout <= 0 ? false : o.timeout,
     resetTimeout: o.resetTimeout,
     failureThreshold: false,
-    errorThresholdPercentage: undefined,
-    slowCallRateThreshold: undefined,
-    slowCallDurationThreshold: undefined,
-    maxResetTimeout: undefined,
+    volumeThreshold: Number.MAX_SAFE_INTEGER,
+    maxResetTimeout: o.resetTimeout,
     halfOpenMaxCalls: 1,
     successThreshold: 1,
     capacity: o.capacity,
-    volumeThreshold: Number.isInteger(o.volumeThreshold) ? o.volumeThreshold : 0,
     rollingCountTimeout: o.rollingCountTimeout,
     rollingCountBuckets: o.rollingCountBuckets,
     enabled: o.enabled !== false,
-    errorFilter: undefined,
-    clock: undefined,
+    errorFilter: neverExcused,
+    clock: systemClock,
     classify,
   };
 }
+
+const neverExcused = (): boolean => false;
 
 /** The engine's verdict for a facade: a filtered error is the caller's, anything else a failure. */
 export function verdictBy(filtered: (error: unknown) => boolean): Classifier {

@@ -10,9 +10,12 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { readGatewayConfig } from '../../examples/shared/gateway-config.js';
 import { startTestGateway, type TestGateway } from './gateway-harness.js';
 
 const CHROMIUM = '/usr/bin/chromium';
+/** `RESET_TIMEOUT_MS` when it is not set. */
+const DEFAULT_RESET_TIMEOUT = readGatewayConfig({}).resetTimeoutMs;
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'];
 
 const card = (name: string, state: string) => `[data-breaker="${name}"][data-state="${state}"]`;
@@ -30,7 +33,8 @@ describe('AI gateway demo dashboard in Chromium (express)', function () {
       console.warn(`    (skipped: ${CHROMIUM} is missing)`);
       this.skip();
     }
-    t = await startTestGateway('express');
+    // The gateway's own default wait, so that the screenshot in docs/gateway.md shows it.
+    t = await startTestGateway('express', { RESET_TIMEOUT_MS: String(DEFAULT_RESET_TIMEOUT) });
     profile = await mkdtemp(join(tmpdir(), 'breakwater-gateway-chromium-'));
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
@@ -78,9 +82,19 @@ describe('AI gateway demo dashboard in Chromium (express)', function () {
     await press('Traffic', 'Ask 10 questions', /10 questions answered by anthropic 10$/);
     await page.waitForSelector(card('openai', 'open'), { timeout: 2_000 });
     expect(await page.textContent('[data-breaker="openai"] .countdown')).to.match(
-      /^next trial in 60 s · consecutive failures$/,
+      new RegExp(`^next trial in ${DEFAULT_RESET_TIMEOUT / 1000} s · consecutive failures$`),
     );
     expect(await page.textContent('#health')).to.equal('degraded');
+    // The screenshot in the docs: wait for the next periodic snapshot, so that every card
+    // counts the questions just asked (a state change refreshes only its own card).
+    for (const name of ['openai', 'anthropic']) {
+      const total = String((await t.breaker(name)).totalRequests);
+      await page.waitForFunction(
+        ([selector, expected]) => document.querySelector(selector!)?.textContent === expected,
+        [`[data-breaker="${name}"] [data-field="total"]`, total],
+        { timeout: 5_000 },
+      );
+    }
     await mkdir(resolve('artifacts'), { recursive: true });
     await page.screenshot({ path: resolve('artifacts', 'gateway-dashboard.png'), fullPage: true });
 

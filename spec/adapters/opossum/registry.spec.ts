@@ -43,7 +43,18 @@ describe('breakwater/opossum in a BreakerRegistry', () => {
   });
 
   it('opossum’s rules decide, whatever the registry’s defaults: one failure of one does not open at 50 % + volume 2', async () => {
-    const registry = new BreakerRegistry({ defaults: { failureThreshold: 1 } });
+    const registry = new BreakerRegistry({
+      defaults: {
+        failureThreshold: 1,
+        errorThresholdPercentage: 10,
+        volumeThreshold: 1,
+        slowCallDurationThreshold: 1,
+        slowCallRateThreshold: 10,
+        maxResetTimeout: 600_000,
+        halfOpenMaxCalls: 3,
+        errorFilter: () => true,
+      },
+    });
     const breaker = new CircuitBreaker(failing(), { name: 'p', registry, volumeThreshold: 2 });
     await breaker.fire().catch(swallow);
     expect(breaker.closed).to.equal(true);
@@ -54,6 +65,7 @@ describe('breakwater/opossum in a BreakerRegistry', () => {
       failedRequests: 2,
       reason: 'failure_rate',
     });
+    expect(registry.find('p')!.snapshot().retryAfterMs, 'no backoff').to.be.within(29_000, 30_000);
     breaker.shutdown();
   });
 
