@@ -16,7 +16,7 @@ export interface Bucket {
   percentiles: { [percentile: number]: number };
   latencyTimes: number[];
   /** Set in the slice in which the breaker opened (`true`) or closed (`false`). */
-  isCircuitBreakerOpen?: boolean;
+  isCircuitBreakerOpen?: boolean | undefined;
 }
 
 /** The window summed: every counter, the sorted latencies, their mean and percentiles. */
@@ -81,7 +81,7 @@ class Slice implements Bucket {
   coalesceCacheMisses = 0;
   semaphoreRejections = 0;
   percentiles: { [percentile: number]: number } = {};
-  isCircuitBreakerOpen?: boolean;
+  isCircuitBreakerOpen?: boolean | undefined;
   /** How many calls took each duration, in ms. */
   counts: Map<number, number> | null = null;
   /** The latest run of equal latencies, not yet in `counts`: most calls repeat the last one. */

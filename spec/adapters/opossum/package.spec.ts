@@ -44,6 +44,7 @@ describe('breakwater/opossum as a package', () => {
       events: ['success', 'open'],
       isOurError: false,
       isClass: true,
+      named: ['CircuitBreaker', 'MemoryCache', 'Status', 'default'],
       stats: 2,
     });
   });
