@@ -1,20 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Breaker } from '../../lib/breaker/breaker.js';
-import type { CircuitState, CircuitStateName } from '../../lib/breaker/state.js';
 import { isCapacityExceededError, isCircuitOpenError } from '../../lib/errors/index.js';
 import { isCallTimeoutError } from '../../lib/errors/call-timeout-error.js';
-import type { StateChangeEvent } from '../../lib/events/breaker-events.js';
-import type { Disposable } from '../../lib/events/emitter.js';
 import { TimeSampler } from '../../lib/stats/time-sampler.js';
-import {
-  engineOptions,
-  halfOpenAt,
-  makeEngine,
-  openFor,
-  resumeFrom,
-  verdictBy,
-} from './engine-link.js';
+import { engineOptions, makeEngine, verdictBy } from './engine-link.js';
+import { ErrorVerdicts } from './error-verdicts.js';
+import { HealthChecks } from './health-checks.js';
 import type { CacheTransport, MemoryCache as MemoryCacheClass } from './memory-cache.js';
 import { isOurError, ourError } from './opossum-errors.js';
 import {
@@ -24,6 +16,7 @@ import {
   type ResolvedOptions,
   type State as OpossumState,
 } from './options.js';
+import { StateFollower } from './state-follower.js';
 import {
   Status as StatusClass,
   type Bucket as OpossumBucket,
@@ -79,8 +72,9 @@ export class CircuitBreaker<TI extends unknown[] = unknown[], TR = unknown> exte
   private readonly groupName: string;
   private readonly warmUntil: number;
   private readonly volume: number;
-  private readonly moves: Disposable;
-  private readonly verdicts: WeakMap<object, boolean> | null;
+  private readonly states: StateFollower;
+  private readonly health = new HealthChecks();
+  private readonly verdicts: ErrorVerdicts<TI> | null;
   private readonly sampler = new TimeSampler();
   /** Whether every success must be timed: someone listens to `success`, which reports latency. */
   private timesAll = false;
@@ -92,12 +86,6 @@ export class CircuitBreaker<TI extends unknown[] = unknown[], TR = unknown> exte
   private readonly keyed: boolean;
   private fallbackFn: AnyFunction | null = null;
   private shut = false;
-  private quiet = false;
-  private lastOpenAt: number;
-  private halfOpenTimer: ReturnType<typeof setTimeout> | null = null;
-  private healthTimers: ReturnType<typeof setInterval>[] = [];
-  /** The state to return to on `enable()`. */
-  private resume: CircuitState | null = null;
   /** The context and arguments of the call being admitted: {@link invoke} reads them. */
   private nextContext: unknown = undefined;
   private nextArgs: TI | undefined = undefined;
@@ -112,23 +100,31 @@ export class CircuitBreaker<TI extends unknown[] = unknown[], TR = unknown> exte
     }
     this.action = typeof action === 'function' ? action : () => action as TR;
     const now = Date.now();
-    this.lastOpenAt = now;
     this.volume = Number.isInteger(o.volumeThreshold) ? o.volumeThreshold! : 0;
     this.warmUntil = o.allowWarmUp === true || o.state?.warmUp ? now + o.rollingCountTimeout : 0;
     this.statusWindow = statusFor(o as ResolvedOptions<unknown[]>);
     this.breakerName = o.name || (typeof action === 'function' && action.name) || randomUUID();
     this.groupName = o.group || this.breakerName;
-    this.verdicts = options.errorFilter ? new WeakMap() : null;
+    this.verdicts = options.errorFilter ? new ErrorVerdicts<TI>(o.errorFilter) : null;
     this.keyed = !!(o.cache || o.coalesce);
     const engine = engineOptions(
       this.breakerName,
       this.groupName,
       o as ResolvedOptions<unknown[]>,
-      verdictBy((error) => this.filteredByEngine(error)),
+      verdictBy((error) => this.verdicts !== null && this.verdicts.excusedForEngine(error)),
     );
     this.breaker = makeEngine({ ...engine, name: this.breakerName }, o.registry);
-    this.moves = this.breaker.on('stateChange', this.moved);
-    if (o.state) this.restore(o.state);
+    this.states = new StateFollower(
+      this.breaker,
+      o as ResolvedOptions<unknown[]>,
+      this.statusWindow,
+      (event, ...args) => void this.emit(event, ...args),
+    );
+    if (o.state) {
+      this.states.restore(o.state);
+      if (o.state.enabled === false) this.disable();
+      if (o.state.shutdown) this.shutdown();
+    }
     // Emitting costs even with no listener (an arguments array), so the hot path asks a flag.
     this.on('newListener', (event: string | symbol) => {
       if (event !== 'removeListener') this.listening = true;
@@ -158,14 +154,14 @@ export class CircuitBreaker<TI extends unknown[] = unknown[], TR = unknown> exte
     return !this.shut && state.kind === 'half_open' && state.trials === 0;
   }
   get closed(): boolean {
-    return !this.shut && this.kind() === 'closed';
+    return !this.shut && this.states.kind() === 'closed';
   }
   get opened(): boolean {
-    const kind = this.kind();
+    const kind = this.states.kind();
     return !this.shut && (kind === 'open' || kind === 'isolated');
   }
   get halfOpen(): boolean {
-    return !this.shut && this.kind() === 'half_open';
+    return !this.shut && this.states.kind() === 'half_open';
   }
   get isShutdown(): boolean {
     return this.shut;
@@ -283,37 +279,24 @@ export class CircuitBreaker<TI extends unknown[] = unknown[], TR = unknown> exte
 
   /** Opens the breaker for `resetTimeout` ms; already open, it does nothing. */
   open(): void {
-    if (this.shut) return;
-    const kind = this.breaker.state;
-    if (kind === 'open' || kind === 'isolated') return;
-    if (kind === 'disabled') return this.setResume(openFor(Date.now(), this.options.resetTimeout));
-    this.breaker.circuit.moveTo(openFor(Date.now(), this.options.resetTimeout));
+    if (!this.shut) this.states.open();
   }
 
   /** Closes the breaker; already closed, it does nothing. */
   close(): void {
-    if (this.shut) return;
-    const kind = this.breaker.state;
-    if (kind === 'closed') return;
-    if (kind === 'disabled') return this.setResume({ kind: 'closed', since: Date.now() });
-    this.breaker.circuit.moveTo({ kind: 'closed', since: Date.now() });
+    if (!this.shut) this.states.close();
   }
 
   /** Lets every call straight through to the action, unmeasured, until `enable()`. */
   disable(): void {
-    if (this.breaker.circuit.current.kind !== 'disabled') this.breaker.disable();
+    this.states.disable();
     this.statusWindow.removeRotateBucketControllerListener();
   }
 
   /** Ends `disable()`: the breaker returns to the state it was in. */
   enable(): void {
     if (this.shut) return;
-    const circuit = this.breaker.circuit;
-    if (circuit.current.kind === 'disabled') {
-      const back = this.resume ?? { kind: 'closed', since: Date.now() };
-      this.resume = null;
-      circuit.moveTo(back);
-    }
+    this.states.enable();
     this.statusWindow.startListeneningForRotateEvent();
   }
 
@@ -325,10 +308,8 @@ export class CircuitBreaker<TI extends unknown[] = unknown[], TR = unknown> exte
     this.emit('shutdown');
     this.disable();
     this.removeAllListeners();
-    this.clearTimers();
-    for (const timer of this.healthTimers) clearInterval(timer);
-    this.healthTimers = [];
-    this.moves.dispose();
+    this.states.stop();
+    this.health.stop();
     this.statusWindow.shutdown();
     this.shut = true;
     this.clearCache();
@@ -343,24 +324,10 @@ export class CircuitBreaker<TI extends unknown[] = unknown[], TR = unknown> exte
    * promise rejects, emits `healthCheckFailed` and opens the breaker.
    */
   healthCheck(func: () => Promise<void>, interval?: number): void {
-    const every = interval || 5000;
-    if (typeof func !== 'function') throw new TypeError('Health check function must be a function');
-    if (isNaN(every)) throw new TypeError('Health check interval must be a number');
-    const failed = (error: unknown): void => {
+    this.health.add(this, func, interval, (error) => {
       this.emit('healthCheckFailed', error);
       this.open();
-    };
-    const check = (): void => {
-      try {
-        Promise.resolve(func.apply(this)).catch(failed);
-      } catch (error) {
-        failed(error);
-      }
-    };
-    const timer = setInterval(check, every);
-    timer.unref();
-    this.healthTimers.push(timer);
-    check();
+    });
   }
 
   /** The state and stats, to restore a breaker from through the `state` and `status` options. */
@@ -374,7 +341,7 @@ export class CircuitBreaker<TI extends unknown[] = unknown[], TR = unknown> exte
         halfOpen: this.halfOpen,
         warmUp: this.warmUp,
         shutdown: this.shut,
-        lastTimerAt: this.lastOpenAt,
+        lastTimerAt: this.states.lastOpenAt,
       },
       status: this.statusWindow.stats,
     };
@@ -419,16 +386,9 @@ export class CircuitBreaker<TI extends unknown[] = unknown[], TR = unknown> exte
   /** Runs the call being admitted; see {@link call}. */
   private readonly invoke = (): TR | PromiseLike<TR> => {
     const args = this.nextArgs!;
-    if (this.verdicts === null) return this.action.apply(this.nextContext, args);
-    try {
-      return Promise.resolve(this.action.apply(this.nextContext, args)).then(undefined, (error) => {
-        this.judge(error, args);
-        throw error;
-      });
-    } catch (error) {
-      this.judge(error, args);
-      throw error;
-    }
+    const context = this.nextContext;
+    if (this.verdicts === null) return this.action.apply(context, args);
+    return this.verdicts.watch(() => this.action.apply(context, args), args);
   };
 
   private succeeded(value: TR, started: number, key: string, settled: Promise<TR> | null): TR {
@@ -486,7 +446,7 @@ export class CircuitBreaker<TI extends unknown[] = unknown[], TR = unknown> exte
    * `failure` that may open the breaker and that the fallback answers. `null`: reject with it.
    */
   private settleError(error: unknown, args: TI, latency: number): Promise<TR> | null {
-    if (this.isFiltered(error, args)) {
+    if (this.verdicts !== null && this.verdicts.excused(error, args)) {
       this.statusWindow.increment('successes', latency);
       this.emit('success', error, latency);
       return null;
@@ -553,129 +513,6 @@ export class CircuitBreaker<TI extends unknown[] = unknown[], TR = unknown> exte
     if (o.coalesceCache && (outcome === undefined || o.coalesceResetOn.includes(outcome))) {
       o.coalesceCache.delete(key);
     }
-  }
-
-  /** Whether `errorFilter` excuses `error` from the call with `args`, asked once per error. */
-  private isFiltered(error: unknown, args: TI): boolean {
-    if (this.verdicts === null) return false;
-    if (typeof error === 'object' && error !== null) {
-      const known = this.verdicts.get(error);
-      if (known !== undefined) return known;
-    }
-    return this.judge(error, args);
-  }
-
-  private judge(error: unknown, args: TI): boolean {
-    let filtered: boolean;
-    try {
-      filtered = !!this.options.errorFilter(error, ...args);
-    } catch {
-      filtered = false;
-    }
-    if (typeof error === 'object' && error !== null) this.verdicts!.set(error, filtered);
-    return filtered;
-  }
-
-  /** The engine's question: is this error filtered? Errors it raised itself never are. */
-  private filteredByEngine(error: unknown): boolean {
-    if (this.verdicts === null) return false;
-    if (typeof error === 'object' && error !== null) return this.verdicts.get(error) === true;
-    return !!this.options.errorFilter(error, ...([] as unknown[] as TI));
-  }
-
-  /** The state as opossum sees it: while disabled, the one it will return to. */
-  private kind(): CircuitStateName {
-    const kind = this.breaker.state;
-    if (kind !== 'disabled') return kind;
-    const back = this.resume;
-    if (back === null) return 'closed';
-    return back.kind === 'open' && Date.now() >= back.until ? 'half_open' : back.kind;
-  }
-
-  /** `open()` or `close()` while disabled: remembered for `enable()`, announced now. */
-  private setResume(next: CircuitState): void {
-    const was = this.kind();
-    this.resume = next;
-    if (next.kind === 'open' && was !== 'open') {
-      this.statusWindow.open();
-      this.emit('open');
-    } else if (next.kind === 'closed' && was !== 'closed') {
-      this.statusWindow.close();
-      this.emit('close');
-    }
-  }
-
-  /** Follows every move of the engine (its own, an operator's, another replica's) with opossum's events. */
-  private readonly moved = (event: StateChangeEvent): void => {
-    this.clearTimers();
-    const { from, to } = event;
-    const quiet = this.quiet || from === 'disabled';
-    const o = this.options;
-    switch (to) {
-      case 'open':
-      case 'isolated': {
-        this.lastOpenAt = event.at;
-        const state = this.breaker.circuit.current;
-        if (state.kind === 'open') {
-          this.halfOpenTimer = setTimeout(() => {
-            this.halfOpenTimer = null;
-            this.breaker.circuit.refresh(Date.now());
-          }, state.until - Date.now());
-          this.halfOpenTimer.unref();
-        }
-        if (quiet || from === 'open' || from === 'isolated') return;
-        this.statusWindow.open();
-        return void this.emit('open');
-      }
-      case 'half_open':
-        this.renewAbortController();
-        if (!quiet) this.emit('halfOpen', o.resetTimeout);
-        return;
-      case 'closed':
-        this.renewAbortController();
-        if (quiet || from === 'closed') return;
-        this.statusWindow.close();
-        return void this.emit('close');
-      case 'disabled':
-        this.resume = resumeFrom(from, event.at, this.lastOpenAt, o.resetTimeout);
-        return;
-    }
-  };
-
-  private renewAbortController(): void {
-    const o = this.options;
-    if (o.autoRenewAbortController && o.abortController?.signal.aborted) {
-      o.abortController = new AbortController();
-    }
-  }
-
-  private clearTimers(): void {
-    if (this.halfOpenTimer !== null) clearTimeout(this.halfOpenTimer);
-    this.halfOpenTimer = null;
-  }
-
-  /** Starts in the state `toJSON()` gave, as opossum restores it. */
-  private restore(state: Partial<OpossumState>): void {
-    const now = Date.now();
-    const circuit = this.breaker.circuit;
-    const closed = state.closed !== false;
-    const halfOpen = !closed && state.halfOpen === true;
-    this.quiet = true;
-    if (closed) {
-      if (circuit.current.kind !== 'closed') circuit.moveTo({ kind: 'closed', since: now });
-    } else if (halfOpen) {
-      circuit.moveTo(halfOpenAt(now));
-    } else if (
-      typeof state.lastTimerAt === 'number' &&
-      now - state.lastTimerAt > this.options.resetTimeout
-    ) {
-      circuit.moveTo(halfOpenAt(now));
-    } else {
-      circuit.moveTo(openFor(now, this.options.resetTimeout));
-    }
-    this.quiet = false;
-    if (state.enabled === false) this.disable();
-    if (state.shutdown) this.shutdown();
   }
 }
 
