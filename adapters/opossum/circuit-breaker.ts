@@ -1,9 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { EventEmitter } from 'node:events';
-import type { Breaker } from '../../lib/breaker/breaker.js';
-import { isCapacityExceededError, isCircuitOpenError } from '../../lib/errors/index.js';
-import { isCallTimeoutError } from '../../lib/errors/call-timeout-error.js';
 import { TimeSampler } from '../../lib/stats/time-sampler.js';
+import { CallOutcomes, type AnyFunction } from './call-outcomes.js';
 import { engineOptions, makeEngine, verdictBy } from './engine-link.js';
 import { ErrorVerdicts } from './error-verdicts.js';
 import { HealthChecks } from './health-checks.js';
@@ -20,12 +17,9 @@ import { StateFollower } from './state-follower.js';
 import {
   Status as StatusClass,
   type Bucket as OpossumBucket,
-  type Counter,
   type Stats as OpossumStats,
   type StatusOptions as OpossumStatusOptions,
 } from './status.js';
-
-const NO_ARGS: unknown[] = [];
 
 /** Events that report a call's latency: while any has a listener, every call is timed. */
 const TIMED_EVENTS: readonly (string | symbol)[] = [
@@ -34,9 +28,6 @@ const TIMED_EVENTS: readonly (string | symbol)[] = [
   'timeout',
   'semaphoreLocked',
 ];
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- opossum's fallback signature
-type AnyFunction = (...args: any[]) => any;
 
 /**
  * opossum 10's `CircuitBreaker` on breakwater's engine: change `from 'opossum'` to
@@ -51,7 +42,10 @@ type AnyFunction = (...args: any[]) => any;
  * breaker.fallback(() => 'no quote today');
  * const quote = await breaker.fire('ACME');
  */
-export class CircuitBreaker<TI extends unknown[] = unknown[], TR = unknown> extends EventEmitter {
+export class CircuitBreaker<TI extends unknown[] = unknown[], TR = unknown> extends CallOutcomes<
+  TI,
+  TR
+> {
   /** Whether the breaker raised `error` (open, timeout, semaphore, shutdown) rather than the action. */
   static isOurError(error: unknown): boolean {
     return isOurError(error);
@@ -62,58 +56,45 @@ export class CircuitBreaker<TI extends unknown[] = unknown[], TR = unknown> exte
     return new StatusClass(options);
   }
 
-  /** The options with opossum's defaults filled in. */
-  readonly options: ResolvedOptions<TI>;
-  /** The breakwater engine breaker underneath (in the registry, when one was given). */
-  readonly breaker: Breaker;
   private readonly action: (...args: TI) => TR | PromiseLike<TR>;
-  private readonly statusWindow: StatusClass;
-  private readonly breakerName: string;
   private readonly groupName: string;
-  private readonly warmUntil: number;
-  private readonly volume: number;
   private readonly states: StateFollower;
   private readonly health = new HealthChecks();
-  private readonly verdicts: ErrorVerdicts<TI> | null;
   private readonly sampler = new TimeSampler();
   /** Whether every success must be timed: someone listens to `success`, which reports latency. */
   private timesAll = false;
-  /** Whether anyone listens to any of the breaker's events. */
-  private listening = false;
-  /** The latency of the last timed success, standing for successes that were not timed. */
-  private lastLatency = 0;
-  /** `options.cache || options.coalesce`, read on every call: the options object is the caller's. */
-  private readonly keyed: boolean;
-  private fallbackFn: AnyFunction | null = null;
   private shut = false;
   /** The context and arguments of the call being admitted: {@link invoke} reads them. */
   private nextContext: unknown = undefined;
   private nextArgs: TI | undefined = undefined;
 
   constructor(action: (...args: TI) => Promise<TR>, options: OpossumOptions<TI> = {}) {
-    super();
-    const o = (this.options = resolveOptions(options));
+    const o = resolveOptions(options);
     if (!action) {
       throw new TypeError(
         'No action provided. Cannot construct a CircuitBreaker without an invocable action.',
       );
     }
-    this.action = typeof action === 'function' ? action : () => action as TR;
-    const now = Date.now();
-    this.volume = Number.isInteger(o.volumeThreshold) ? o.volumeThreshold! : 0;
-    this.warmUntil = o.allowWarmUp === true || o.state?.warmUp ? now + o.rollingCountTimeout : 0;
-    this.statusWindow = statusFor(o as ResolvedOptions<unknown[]>);
-    this.breakerName = o.name || (typeof action === 'function' && action.name) || randomUUID();
-    this.groupName = o.group || this.breakerName;
-    this.verdicts = options.errorFilter ? new ErrorVerdicts<TI>(o.errorFilter) : null;
-    this.keyed = !!(o.cache || o.coalesce);
+    const name = o.name || (typeof action === 'function' && action.name) || randomUUID();
+    const group = o.group || name;
+    const verdicts = options.errorFilter ? new ErrorVerdicts<TI>(o.errorFilter) : null;
     const engine = engineOptions(
-      this.breakerName,
-      this.groupName,
+      name,
+      group,
       o as ResolvedOptions<unknown[]>,
-      verdictBy((error) => this.verdicts !== null && this.verdicts.excusedForEngine(error)),
+      verdictBy((error) => verdicts !== null && verdicts.excusedForEngine(error)),
     );
-    this.breaker = makeEngine({ ...engine, name: this.breakerName }, o.registry);
+    super({
+      options: o,
+      breaker: makeEngine({ ...engine, name }, o.registry),
+      status: statusFor(o as ResolvedOptions<unknown[]>),
+      name,
+      verdicts,
+      volume: Number.isInteger(o.volumeThreshold) ? o.volumeThreshold! : 0,
+      warmUntil: o.allowWarmUp === true || o.state?.warmUp ? Date.now() + o.rollingCountTimeout : 0,
+    });
+    this.action = typeof action === 'function' ? action : () => action as TR;
+    this.groupName = group;
     this.states = new StateFollower(
       this.breaker,
       o as ResolvedOptions<unknown[]>,
@@ -173,10 +154,6 @@ export class CircuitBreaker<TI extends unknown[] = unknown[], TR = unknown> exte
   /** The rolling window summed (`status.stats`). */
   get stats(): OpossumStats {
     return this.statusWindow.stats;
-  }
-  /** Within `rollingCountTimeout` of construction with `allowWarmUp`: failures cannot open it. */
-  get warmUp(): boolean {
-    return Date.now() < this.warmUntil;
   }
   get volumeThreshold(): number {
     return this.volume;
@@ -270,12 +247,6 @@ export class CircuitBreaker<TI extends unknown[] = unknown[], TR = unknown> exte
     }
     return admitted;
   }
-
-  /** The watchers of an untimed call that needs nothing of its own (see {@link run}). */
-  private readonly settledOk = (value: unknown): void =>
-    void this.succeeded(value as TR, Number.NaN, '', null);
-  private readonly settledFail = (error: unknown): void =>
-    void this.failed(error, NO_ARGS as TI, Number.NaN, '');
 
   /** Opens the breaker for `resetTimeout` ms; already open, it does nothing. */
   open(): void {
@@ -391,127 +362,12 @@ export class CircuitBreaker<TI extends unknown[] = unknown[], TR = unknown> exte
     return this.verdicts.watch(() => this.action.apply(context, args), args);
   };
 
-  private succeeded(value: TR, started: number, key: string, settled: Promise<TR> | null): TR {
-    let now = Number.NaN;
-    let latency = this.lastLatency;
-    if (started === started) latency = this.lastLatency = (now = Date.now()) - started;
-    this.statusWindow.success(latency, now);
-    if (this.listening) this.emit('success', value, latency);
-    this.resetCoalesce(key, 'success');
-    const o = this.options;
-    if (this.keyed && o.cache) {
-      o.cacheTransport!.set(key, settled, o.cacheTTL > 0 ? Date.now() + o.cacheTTL : 0);
-    }
-    return value;
-  }
-
-  /** A call failed: opossum's events and counts; the fallback's answer, or `null` to reject. */
-  private failed(error: unknown, args: TI, started: number, key: string): Promise<TR> | null {
-    const name = this.breakerName;
-    if (
-      (isCircuitOpenError(error) || isCapacityExceededError(error)) &&
-      (error as { breaker?: unknown }).breaker === name
-    ) {
-      return this.refused(error, args, started, key);
-    }
-    const latency = this.latencySince(started);
-    const timedOut = isCallTimeoutError(error) && error.breaker === name;
-    if (timedOut) {
-      this.statusWindow.increment('timeouts', latency);
-      this.emit('timeout', error, latency, args);
-    }
-    const answer = this.settleError(error, args, latency);
-    this.resetCoalesce(key, timedOut ? 'timeout' : 'error');
-    if (timedOut) this.options.abortController?.abort();
-    return answer;
-  }
-
-  /** A refusal: open (`reject`, then the fallback) or at capacity (`semaphoreLocked`, a failure). */
-  private refused(error: Error, args: TI, started: number, key: string): Promise<TR> | null {
-    if (isCircuitOpenError(error)) {
-      this.statusWindow.increment('rejects');
-      this.emit('reject', error);
-      return this.runFallback(error, args);
-    }
-    const latency = this.latencySince(started);
-    this.statusWindow.increment('semaphoreRejections');
-    this.emit('semaphoreLocked', error, latency);
-    const answer = this.settleError(error, args, latency);
-    this.resetCoalesce(key);
-    return answer;
-  }
-
-  /**
-   * opossum's handling of an error: a filtered one is a `success` and is rethrown; any other is a
-   * `failure` that may open the breaker and that the fallback answers. `null`: reject with it.
-   */
-  private settleError(error: unknown, args: TI, latency: number): Promise<TR> | null {
-    if (this.verdicts !== null && this.verdicts.excused(error, args)) {
-      this.statusWindow.increment('successes', latency);
-      this.emit('success', error, latency);
-      return null;
-    }
-    this.statusWindow.increment('failures', latency);
-    this.emit('failure', error, latency, args);
-    this.judgeRate();
-    return this.runFallback(error, args);
-  }
-
-  /** opossum's rule: open when failures exceed the percentage of fires, once the volume is there. */
-  private judgeRate(): void {
-    if (this.warmUp) return;
-    const kind = this.breaker.circuit.current.kind;
-    const status = this.statusWindow;
-    if (kind === 'half_open') return this.breaker.circuit.trip('trial_failed', Date.now());
-    if (kind !== 'closed' || status.fires < this.volume) return;
-    if ((status.failures / status.fires) * 100 > this.options.errorThresholdPercentage) {
-      this.breaker.circuit.trip('failure_rate', Date.now());
-    }
-  }
-
-  /** Ms since `started`, or since the last timed call began for a call that was not timed. */
-  private latencySince(started: number): number {
-    return started === started ? Date.now() - started : this.lastLatency;
-  }
-
-  private runFallback(error: unknown, args: TI): Promise<TR> | null {
-    const fallback = this.fallbackFn;
-    if (fallback === null) return null;
-    try {
-      const result = fallback.apply(fallback, [...args, error]);
-      this.breaker.recordFallback(error);
-      this.statusWindow.increment('fallbacks');
-      this.emit('fallback', result, error);
-      return result instanceof Promise ? result : Promise.resolve(result);
-    } catch (thrown) {
-      return Promise.reject(thrown);
-    }
-  }
-
   private passThrough(context: unknown, args: TI): Promise<TR> {
     try {
       const result = this.action.apply(context, args);
       return result instanceof Promise ? result : Promise.resolve(result);
     } catch (error) {
       return Promise.reject(error);
-    }
-  }
-
-  private hit(counter: Counter, event: string, value: unknown): Promise<TR> {
-    this.count(counter, event);
-    return value as Promise<TR>;
-  }
-
-  private count(counter: Counter, event: string): void {
-    this.statusWindow.increment(counter);
-    this.emit(event);
-  }
-
-  private resetCoalesce(key: string, outcome?: 'error' | 'success' | 'timeout'): void {
-    if (!this.keyed) return;
-    const o = this.options;
-    if (o.coalesceCache && (outcome === undefined || o.coalesceResetOn.includes(outcome))) {
-      o.coalesceCache.delete(key);
     }
   }
 }
