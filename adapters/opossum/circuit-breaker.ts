@@ -69,6 +69,7 @@ export class CircuitBreaker<TI extends unknown[] = unknown[], TR = unknown> exte
   private nextArgs: TI | undefined = undefined;
 
   constructor(action: (...args: TI) => Promise<TR>, options: OpossumOptions<TI> = {}) {
+    const filtered = typeof options === 'object' && options !== null && !!options.errorFilter;
     const o = resolveOptions(options);
     if (!action) {
       throw new TypeError(
@@ -77,7 +78,7 @@ export class CircuitBreaker<TI extends unknown[] = unknown[], TR = unknown> exte
     }
     const name = o.name || (typeof action === 'function' && action.name) || randomUUID();
     const group = o.group || name;
-    const verdicts = options.errorFilter ? new ErrorVerdicts<TI>(o.errorFilter) : null;
+    const verdicts = filtered ? new ErrorVerdicts<TI>(o.errorFilter) : null;
     const engine = engineOptions(
       name,
       group,
