@@ -64,12 +64,15 @@ export async function runFromCommandLine(start: () => Promise<RunningGateway>): 
 export function banner(gateway: RunningGateway): string {
   const { services, url, adminURL, framework } = gateway;
   const { config, fake, adminToken } = services;
-  const provider = (name: 'openai' | 'anthropic') => {
+  const fakeURL = {
+    openai: fake?.openaiBaseURL,
+    anthropic: fake?.anthropicBaseURL,
+    google: fake?.googleBaseURL,
+  };
+  const provider = (name: 'openai' | 'anthropic' | 'google', note = '') => {
     const p = config[name];
-    const where = p.fake
-      ? `fake provider at ${name === 'openai' ? fake!.openaiBaseURL : fake!.anthropicBaseURL}`
-      : (p.baseURL ?? 'the real API');
-    return `  ${name.padEnd(10)} ${where} (model ${p.model})`;
+    const where = p.fake ? `fake provider at ${fakeURL[name]!}` : (p.baseURL ?? 'the real API');
+    return `  ${name.padEnd(10)} ${where} (model ${p.model})${note}`;
   };
   const token =
     adminToken === undefined
@@ -83,6 +86,7 @@ export function banner(gateway: RunningGateway): string {
     `  dashboard  ${adminURL}  ${token}`,
     provider('openai'),
     provider('anthropic'),
+    provider('google', ', streamed answers only'),
   ];
   if (services.demoControls !== null) {
     lines.push(

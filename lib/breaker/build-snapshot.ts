@@ -64,5 +64,7 @@ function configOf(o: ResolvedOptions): ConfigSnapshot {
     halfOpenMaxCalls: o.halfOpenMaxCalls,
     successThreshold: o.successThreshold,
     capacity: Number.isFinite(o.capacity) ? o.capacity : null,
+    firstChunkTimeout: o.firstChunkTimeout ?? null,
+    idleTimeout: o.idleTimeout ?? null,
   };
 }

@@ -26,6 +26,10 @@ export interface ConfigSnapshot {
   readonly successThreshold: number;
   /** `null` for no limit. */
   readonly capacity: number | null;
+  /** Streams: ms to the first chunk; `null` when it is `timeout`'s. */
+  readonly firstChunkTimeout: number | false | null;
+  /** Streams: ms between chunks; `null` when it is `timeout`'s. */
+  readonly idleTimeout: number | false | null;
 }
 
 /**

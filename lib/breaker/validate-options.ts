@@ -74,6 +74,8 @@ const CHECKS: Record<keyof BreakerOptions, Check> = {
   errorFilter: func,
   classify: func,
   clock,
+  firstChunkTimeout: orFalse(positiveMs),
+  idleTimeout: orFalse(positiveMs),
 };
 
 /** The option names a breaker accepts. */
@@ -139,6 +141,8 @@ export function validateOptions(
     errorFilter: o.errorFilter,
     classify: o.classify,
     clock: o.clock ?? systemClock,
+    firstChunkTimeout: o.firstChunkTimeout,
+    idleTimeout: o.idleTimeout,
   };
 }
 
