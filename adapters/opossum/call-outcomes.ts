@@ -10,6 +10,7 @@ import type { Counter, Status } from './status.js';
 export type AnyFunction = (...args: any[]) => any;
 
 const NO_ARGS: unknown[] = [];
+const ignore = (): void => {};
 
 /** What a breaker has made before its calls' outcomes can be handled. */
 export interface OutcomeSetup<TI extends unknown[]> {
@@ -67,7 +68,15 @@ export abstract class CallOutcomes<TI extends unknown[], TR> extends EventEmitte
   protected readonly settledOk = (value: unknown): void =>
     void this.succeeded(value as TR, Number.NaN, '', null);
   protected readonly settledFail = (error: unknown): void =>
-    void this.failed(error, NO_ARGS as TI, Number.NaN, '');
+    this.failedBeside(error, NO_ARGS as TI, Number.NaN, '');
+
+  /**
+   * A failure watched beside the caller, who gets the error itself. A fallback set after the call
+   * began still runs (and is announced), but cannot answer it; its rejection is not left unhandled.
+   */
+  protected failedBeside(error: unknown, args: TI, started: number, key: string): void {
+    this.failed(error, args, started, key)?.catch(ignore);
+  }
 
   protected succeeded(value: TR, started: number, key: string, settled: Promise<TR> | null): TR {
     let now = Number.NaN;

@@ -224,29 +224,29 @@ export class CircuitBreaker<TI extends unknown[] = unknown[], TR = unknown> exte
     if (!(admitted instanceof Promise)) {
       return this.refused(admitted, args, started, key) ?? Promise.reject(admitted);
     }
+    let result: Promise<TR> = admitted;
     if (this.fallbackFn !== null) {
-      return admitted.then(
+      result = admitted.then(
         (value) => this.succeeded(value, started, key, admitted),
         (error: unknown) => this.failed(error, args, started, key) ?? Promise.reject(error),
       );
-    }
-    // Without a fallback the answer is the engine's own promise: the caller awaits it directly
-    // (one promise hop less), and the bookkeeping, registered first, runs before it resumes. An
-    // untimed call that nobody listens to, filters, caches or coalesces needs nothing of its own
-    // for that bookkeeping, so it is watched by two handlers made once per breaker.
-    if (started !== started && !this.listening && this.verdicts === null && !this.keyed) {
+    } else if (started !== started && !this.listening && this.verdicts === null && !this.keyed) {
+      // Without a fallback the answer is the engine's own promise: the caller awaits it directly
+      // (one promise hop less), and the bookkeeping, registered first, runs before it resumes. An
+      // untimed call that nobody listens to, filters, caches or coalesces needs nothing of its
+      // own for that bookkeeping, so two handlers made once per breaker watch it.
       admitted.then(this.settledOk, this.settledFail);
     } else {
       admitted.then(
         (value) => void this.succeeded(value, started, key, admitted),
-        (error: unknown) => void this.failed(error, args, started, key),
+        (error: unknown) => this.failedBeside(error, args, started, key),
       );
     }
     if (this.keyed && o.coalesce) {
       const ttl = o.coalesceTTL;
-      o.coalesceCache!.set(key, admitted, ttl !== false && ttl > 0 ? Date.now() + ttl : 0);
+      o.coalesceCache!.set(key, result, ttl !== false && ttl > 0 ? Date.now() + ttl : 0);
     }
-    return admitted;
+    return result;
   }
 
   /** Opens the breaker for `resetTimeout` ms; already open, it does nothing. */

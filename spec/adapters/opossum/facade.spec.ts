@@ -127,6 +127,32 @@ describe('breakwater/opossum beyond opossum', () => {
     status.shutdown();
   });
 
+  it('a fallback set while a call is in flight runs, but the caller gets the error, never an unhandled rejection', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const breaker = new CircuitBreaker(
+        () => new Promise<never>((_, reject) => setTimeout(() => reject(new Error('down')), 10)),
+        { errorThresholdPercentage: 100 },
+      );
+      const outcome = breaker.fire().catch((e: Error) => e.message);
+      let ran = 0;
+      breaker.fallback(() => {
+        ran++;
+        return Promise.reject(new Error('fallback down too'));
+      });
+      await clock.tickAsync(10);
+      expect(await outcome).to.equal('down');
+      expect(ran).to.equal(1);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).to.deep.equal([]);
+      breaker.shutdown();
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
   it('refuses a name already in its registry, and an action that is missing', () => {
     expect(() => new CircuitBreaker(null as never)).to.throw(TypeError, /No action provided/);
     expect(() => new CircuitBreaker(async () => 1, 'fast' as never)).to.throw(

@@ -364,6 +364,15 @@ for (const [label, CircuitBreaker] of IMPLEMENTATIONS)
         expect(reset.options.coalesceResetOn).to.deep.equal(['error']);
       });
 
+      it('coalesce with a fallback: the shared call carries the fallback answer', async () => {
+        const breaker = make(slow(), { coalesce: true, errorThresholdPercentage: 100 });
+        breaker.fallback(() => 'fallback');
+        const calls = [breaker.fire('bad'), breaker.fire('bad')];
+        await clock.tickAsync(100);
+        expect(await Promise.all(calls)).to.deep.equal(['fallback', 'fallback']);
+        expect(breaker.stats).to.include({ coalesceCacheHits: 1, failures: 1, fallbacks: 1 });
+      });
+
       it('coalesceSize: the coalescing cache holds at most that many calls', async () => {
         const breaker = make(slow(), { coalesce: true, coalesceSize: 1 });
         const calls = [breaker.fire('a'), breaker.fire('b'), breaker.fire('a')];
