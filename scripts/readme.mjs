@@ -14,6 +14,7 @@ const PARTS = [
   'admin.md',
   'opossum.md',
   'testing.md',
+  'limits.md',
   'gateway.md',
   'performance.md',
   'layout.md',

@@ -1,4 +1,5 @@
 import { defaultClassify } from '../classify/default-classifier.js';
+import { isAbort } from '../classify/sdk-errors.js';
 import { CALLER_ERROR, FAILURE, type Verdict } from '../classify/verdict.js';
 import { CallTimeoutError } from '../errors/call-timeout-error.js';
 import { CapacityExceededError } from '../errors/capacity-exceeded-error.js';
@@ -319,7 +320,12 @@ export class Breaker implements CallOwner, MoveWatcher {
     this.settled();
     const current = this.isCurrent(epoch);
     const circuit = this.circuit;
-    if (!verdict.failure) {
+    if (!verdict.failure && isAbort(error)) {
+      // The caller gave up (a client that disconnected, an aborted SDK call): cancelled, neither
+      // the provider's failure nor a success that could close a half-open breaker.
+      stats.cancelled++;
+      circuit.releaseTrial(epoch);
+    } else if (!verdict.failure) {
       stats.callerErrors++;
       if (current) circuit.onSuccess(now, duration);
     } else if (verdict.rateLimited === true) {

@@ -1,4 +1,5 @@
 import type { BreakerOptions } from '../breaker/options.js';
+import { ownOptions } from '../breaker/own-options.js';
 import { show } from '../breaker/validate-options.js';
 import { registryOption, toLevel, type FailoverOptions } from '../failover/failover.js';
 import { outcomeStorage } from '../failover/outcome-record.js';
@@ -51,6 +52,7 @@ export type StreamLevel<A extends unknown[], C> =
 export type FailoverStreamOptions = FailoverOptions;
 
 const EXTRA_KEYS = ['isContent', 'resume'];
+const STREAM_OPTIONS: ReadonlySet<string> = new Set(['registry', 'append']);
 
 /**
  * {@link failover} for streams. `levels` are as there, plus, on a provider level, `isContent` (the
@@ -92,7 +94,9 @@ export function failoverStream<F extends AnyFunction>(
   if (!Array.isArray(levels) || levels.length === 0) {
     throw new TypeError(`failoverStream levels must be a non-empty array, got ${show(levels)}`);
   }
-  const append = options?.append !== false;
+  // Own keys only (an inherited `append` is ignored), and everything is checked before any
+  // breaker is made: a bad chain leaves the registry as it was.
+  const append = ownOptions(options, 'failoverStream', STREAM_OPTIONS)['append'] !== false;
   const chain = levels.map((level: unknown, index) =>
     toLevel(level, index, append, EXTRA_KEYS, 'failoverStream'),
   );
@@ -103,7 +107,9 @@ export function failoverStream<F extends AnyFunction>(
     if (seen.has(level.name))
       throw new TypeError(`failoverStream: breaker "${level.name}" appears twice in the chain`);
     seen.add(level.name);
-    registry.get(level.name, level.guard.options);
+  }
+  for (const level of chain) {
+    if (level.guard !== null) registry.get(level.name, level.guard.options);
   }
   const label = `failoverStream(${chain.map((l) => l.name).join(', ')})`;
   const run = (...args: unknown[]) =>
@@ -119,11 +125,12 @@ const DEFAULT_RULES: StreamLevelRules<unknown> = Object.freeze({
 
 function rulesOf(level: unknown, index: number): StreamLevelRules<unknown> {
   if (typeof level === 'function') return DEFAULT_RULES;
-  const { name, isContent, resume } = level as {
-    name: string;
-    isContent?: unknown;
-    resume?: unknown;
-  };
+  // Own keys only: an inherited `resume` is ignored, as toLevel ignores an inherited `options`.
+  const own = level as Record<string, unknown>;
+  const read = (key: string): unknown => (Object.hasOwn(own, key) ? own[key] : undefined);
+  const name = read('name') as string;
+  const isContent = read('isContent');
+  const resume = read('resume');
   const where = `failoverStream level ${index} ("${name}")`;
   if (isContent !== undefined && typeof isContent !== 'function')
     throw new TypeError(`${where}: isContent must be a function, got ${show(isContent)}`);
