@@ -60,6 +60,12 @@ export interface DashboardButton {
 export interface DashboardPanel {
   readonly title: string;
   readonly description?: string;
+  /**
+   * A path on the app's own origin that answers `GET` (with the viewer's token) with
+   * `{ active, message }`: the label of the button now in force, which the panel marks, and a
+   * line saying so. Asked when the panel shows, after each press and every 5 s.
+   */
+  readonly status?: string;
   readonly buttons: readonly DashboardButton[];
 }
 
@@ -207,6 +213,10 @@ function isMetricsSource(value: unknown): value is MetricsSource {
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
+function isOwnPath(value: unknown): boolean {
+  return typeof value === 'string' && value.startsWith('/') && !value.startsWith('//');
+}
+
 function checkPanels(panels: unknown, where: string): readonly DashboardPanel[] {
   if (panels === undefined) return [];
   if (!Array.isArray(panels))
@@ -223,6 +233,11 @@ function checkPanels(panels: unknown, where: string): readonly DashboardPanel[] 
     }
     if (panel.description !== undefined && typeof panel.description !== 'string') {
       throw new TypeError(`${at}.description must be a string, got ${show(panel.description)}`);
+    }
+    if (panel.status !== undefined && !isOwnPath(panel.status)) {
+      throw new TypeError(
+        `${at}.status must be a path on the app's own origin (starting with one "/"), got ${show(panel.status)}`,
+      );
     }
     if (!Array.isArray(panel.buttons))
       throw new TypeError(`${at}.buttons must be an array, got ${show(panel.buttons)}`);

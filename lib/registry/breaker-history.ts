@@ -55,7 +55,10 @@ export interface HistorySeries {
 /** What {@link BreakerHistory.toJSON} gives: the samples, the state bands and the marks. */
 export interface BreakerHistoryJSON {
   readonly name: string;
+  /** The breaker's clock at the time of reading, epoch ms: the right edge of a timeline. */
+  readonly now: number;
   readonly intervalMs: number;
+  readonly keepMs: number;
   readonly samples: HistorySeries;
   readonly bands: readonly StateBand[];
   readonly marks: readonly HistoryMark[];
@@ -193,7 +196,9 @@ export class BreakerHistory {
   toJSON(): BreakerHistoryJSON {
     return {
       name: this.breaker.name,
+      now: this.breaker.options.clock.now(),
       intervalMs: this.intervalMs,
+      keepMs: this.keepMs,
       samples: this.columns,
       bands: this.bands,
       marks: this.marks,
