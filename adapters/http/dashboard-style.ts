@@ -24,10 +24,11 @@ main { display:grid; grid-template-columns:repeat(auto-fill, minmax(330px, 1fr))
 .card[data-state="disabled"] { --state:var(--disabled); }
 .card h2 { font-size:16px; margin:0; overflow-wrap:anywhere; } .group { color:var(--muted); font-size:12px; }
 .state { display:inline-block; margin:6px 0; padding:2px 8px; border-radius:4px; background:var(--state); color:#fff; font-weight:700; font-size:12px; letter-spacing:.04em; text-transform:uppercase; }
-dl { display:grid; grid-template-columns:1fr 1fr; gap:6px 12px; margin:8px 0; }
-dt { color:var(--muted); font-size:11px; text-transform:uppercase; } dd { margin:0; font-size:18px; font-variant-numeric:tabular-nums; }
+dl { display:grid; grid-auto-flow:column; grid-template-rows:auto auto; gap:2px 12px; margin:8px 0; }
+dt { color:var(--muted); font-size:11px; text-transform:uppercase; } dd { margin:0; font-size:16px; font-variant-numeric:tabular-nums; }
 .countdown { min-height:1.4em; color:var(--muted); font-variant-numeric:tabular-nums; }
-.actions { display:flex; gap:8px; margin-top:8px; }
+.actions { display:flex; flex-wrap:wrap; gap:6px; margin-top:8px; }
+.card .actions button { white-space:nowrap; padding:4px 9px; }
 .panels { display:grid; grid-template-columns:repeat(auto-fill, minmax(320px, 1fr)); gap:14px; padding:0 20px 14px; }
 .panel { background:var(--card); border:1px solid var(--line); border-radius:8px; padding:12px 14px; }
 .panel h2 { font-size:15px; margin:0 0 4px; } .panel p { margin:0 0 8px; color:var(--muted); }
