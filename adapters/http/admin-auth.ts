@@ -10,7 +10,7 @@ const ALLOWED: AccessVerdict = Object.freeze({ allowed: true });
 
 /** How to turn the mutating routes on, for the 403 answer when neither token nor hook is set. */
 export const HOW_TO_ENABLE =
-  'Admin mutations are disabled: pass { token: process.env.BREAKWATER_ADMIN_TOKEN } (sent as "Authorization: Bearer <token>") or { authorize: (req) => boolean } to adminRouter() to enable reset and open.';
+  'Admin mutations are disabled: pass { token: process.env.ADMIN_TOKEN } (sent as "Authorization: Bearer <token>") or { authorize: (req) => boolean } to adminRouter() to enable reset and open.';
 
 /**
  * Who may do what on the admin router. Reading is open unless `authorize` says otherwise;

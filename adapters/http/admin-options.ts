@@ -8,7 +8,7 @@ export interface AdminAccess {
   /** The route asked for, such as `list`, `reset` or `events`. */
   readonly route: AdminRouteName;
   /** The breaker the route names, if any. */
-  readonly breaker?: string;
+  readonly breaker?: string | undefined;
 }
 
 /** The admin routes by name. */
@@ -53,19 +53,19 @@ export interface DashboardButton {
   /** A path on the app's own origin, such as `/_control/faults/openai`. */
   readonly url: string;
   /** Sent as JSON. */
-  readonly body?: unknown;
+  readonly body?: unknown | undefined;
 }
 
 /** A panel of buttons the dashboard shows below the breaker cards to authorised viewers. */
 export interface DashboardPanel {
   readonly title: string;
-  readonly description?: string;
+  readonly description?: string | undefined;
   /**
    * A path on the app's own origin that answers `GET` (with the viewer's token) with
    * `{ active, message }`: the label of the button now in force, which the panel marks, and a
    * line saying so. Asked when the panel shows, after each press and every 5 s.
    */
-  readonly status?: string;
+  readonly status?: string | undefined;
   readonly buttons: readonly DashboardButton[];
 }
 
@@ -75,39 +75,39 @@ export interface AdminOptions<Req> {
    * A bearer token that allows the mutating routes (reset, open): requests send
    * `Authorization: Bearer <token>`. Compared in constant time; never echoed by any route.
    */
-  token?: string;
+  token?: string | undefined;
   /**
    * A hook asked for every route with the request and {@link AdminAccess}: `true` allows it,
    * `false` answers 403. A mutation is allowed when the token matches or this hook says yes.
    */
-  authorize?: Authorize<Req>;
+  authorize?: Authorize<Req> | undefined;
   /**
    * What `GET /metrics` serves: a {@link MetricsSource} (a prom-client `Registry`), or `false`
    * to turn the route off. Default: a registry of its own with breakwater's metrics, made with
    * `breakwater/prometheus` (needs the optional peer `prom-client`).
    */
-  metrics?: MetricsSource | false;
+  metrics?: MetricsSource | false | undefined;
   /**
    * Extra panels of buttons for the dashboard (a demo's fault switches, say), shown to viewers
    * who may mutate. Each button sends its request to the app's own origin with the viewer's
    * bearer token, and shows the answer's `message`.
    */
-  panels?: readonly DashboardPanel[];
+  panels?: readonly DashboardPanel[] | undefined;
   /** How often `GET /events` sends every breaker's snapshot, in ms. Default 1 000. */
-  eventsInterval?: number;
+  eventsInterval?: number | undefined;
   /**
    * The dashboard's charts and state timeline: how often every breaker is sampled and how long
    * samples are kept ({@link HistoryOptions}; default every 5 s for 15 minutes), or `false` to
    * keep none. Routers of one registry share one history.
    */
-  history?: HistoryOptions | false;
+  history?: HistoryOptions | false | undefined;
   /** Largest request body the POST routes accept, in bytes; larger answers 413. Default 16 384. */
-  bodyLimit?: number;
+  bodyLimit?: number | undefined;
   /**
    * Told about errors the router answered with a 500 (a throwing `authorize`, a failing
    * metrics source). Default: `console.error`.
    */
-  onError?: (error: unknown) => void;
+  onError?: ((error: unknown) => void) | undefined;
 }
 
 /** {@link AdminOptions} checked, with defaults filled in. */

@@ -6,9 +6,9 @@ export interface MatchedRoute {
   readonly name: AdminRouteName;
   readonly action: 'read' | 'write';
   /** The breaker named in the path, percent-decoded. */
-  readonly breaker?: string;
+  readonly breaker?: string | undefined;
   /** The file of an `asset` route. */
-  readonly asset?: string;
+  readonly asset?: string | undefined;
 }
 
 /** The path is an admin route, but not for this method: answer 405 with `allow`. */

@@ -10,7 +10,7 @@ export interface DashboardSettings {
   /** How mutations are offered: a token field, through `authorize`, or not at all. */
   readonly mutations: 'token' | 'authorize' | 'none';
   /** Extra panels of buttons, shown to authorised viewers below the cards. */
-  readonly panels?: readonly DashboardPanel[];
+  readonly panels?: readonly DashboardPanel[] | undefined;
 }
 
 /**

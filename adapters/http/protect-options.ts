@@ -1,4 +1,5 @@
 import { Breaker } from '../../lib/breaker/breaker.js';
+import { given } from '../../lib/breaker/given.js';
 import type { BreakerOptions } from '../../lib/breaker/options.js';
 import { show, validateOptions } from '../../lib/breaker/validate-options.js';
 import { BreakerRegistry } from '../../lib/registry/breaker-registry.js';
@@ -10,12 +11,12 @@ import { defaultRegistry } from '../../lib/registry/default-registry.js';
  */
 export interface ProtectOptions<OnReject> extends BreakerOptions {
   /** The registry to get the breaker from. Default: `defaultRegistry`. */
-  registry?: BreakerRegistry;
+  registry?: BreakerRegistry | undefined;
   /**
    * Answers a refused request instead of the default 503 (with `Retry-After` and a JSON body).
    * Gets the refusal (`CircuitOpenError` or `CapacityExceededError`) and the request.
    */
-  onReject?: OnReject;
+  onReject?: OnReject | undefined;
 }
 
 /** The breaker a `protect()` guards, and its override of the refusal answer. */
@@ -43,13 +44,10 @@ export function resolveProtection<OnReject>(
     throw new TypeError(`${where}: onReject must be a function, got ${show(onReject)}`);
   }
   if (isBreaker(nameOrBreaker)) {
-    if (registry !== undefined || Object.keys(breakerOptions).length > 0) {
-      const given = [
-        ...(registry === undefined ? [] : ['registry']),
-        ...Object.keys(breakerOptions),
-      ];
+    const named = Object.keys({ ...given({ registry }), ...given(breakerOptions) });
+    if (named.length > 0) {
       throw new TypeError(
-        `${where}: options ${given.join(', ')} apply to a breaker made by name; this Breaker already exists (only onReject may be given)`,
+        `${where}: options ${named.join(', ')} apply to a breaker made by name; this Breaker already exists (only onReject may be given)`,
       );
     }
     return { breaker: nameOrBreaker, onReject };
@@ -62,7 +60,7 @@ export function resolveProtection<OnReject>(
   if (registry !== undefined && !(registry instanceof BreakerRegistry)) {
     throw new TypeError(`${where}: registry must be a BreakerRegistry, got ${show(registry)}`);
   }
-  if ('name' in breakerOptions) {
+  if (breakerOptions.name !== undefined) {
     throw new TypeError(
       `${where}: the breaker's name is the first argument, not the "name" option`,
     );

@@ -7,7 +7,7 @@ import { loadPrometheusMetrics } from '../http/index.js';
 /** Options of Koa's {@link adminRouter}: `authorize` gets Koa's `ctx`; `prefix` is where it serves. */
 export interface KoaAdminOptions extends AdminOptions<Context> {
   /** The path the routes live under, such as `/admin`. Default: the root. */
-  prefix?: string;
+  prefix?: string | undefined;
 }
 
 /** The admin router: one Koa middleware with a way to end its event streams. */

@@ -9,24 +9,24 @@ export interface RedisStoreOptions {
    */
   redis: Redis;
   /** Put before every key and the channel name. Default `'breakwater:'`. */
-  keyPrefix?: string;
+  keyPrefix?: string | undefined;
   /**
    * How long a breaker's shared state lives in Redis after its last write, in ms: keys of
    * breakers nobody uses any more go away. Default 7 days.
    */
-  stateTtlMs?: number;
+  stateTtlMs?: number | undefined;
   /**
    * How long a half-open period's trial-permit count lives, from its first permit, in ms. A
    * permit is a lease of at most this long: a trial still running after it no longer counts.
    * Default 30 000.
    */
-  trialTtlMs?: number;
+  trialTtlMs?: number | undefined;
   /**
    * Told of every Redis error (failed writes, lost connections, malformed values). The store never
    * throws them into a breaker: it keeps working on local state. Default: one process warning
    * each time Redis goes from healthy to failing.
    */
-  onError?: (error: Error) => void;
+  onError?: ((error: Error) => void) | undefined;
 }
 
 /** {@link RedisStoreOptions} with every default filled in. */

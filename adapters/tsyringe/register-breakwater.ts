@@ -6,7 +6,7 @@ import { getBreakerMetadata } from '../../lib/decorators/get-breaker-metadata.js
 /** Options of {@link registerBreakwater}. */
 export interface RegisterBreakwaterOptions {
   /** The registry for this container. Default: a new {@link BreakerRegistry} of its own. */
-  registry?: BreakerRegistry;
+  registry?: BreakerRegistry | undefined;
 }
 
 /** The part of tsyringe's container class this integration hooks: it makes every instance. */

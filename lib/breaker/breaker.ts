@@ -23,10 +23,10 @@ export type Guarded<T> = (signal: AbortSignal) => T | PromiseLike<T>;
 
 /** How a breaker joins a registry: where to share state and where to forward events. @internal */
 export interface BreakerContext {
-  readonly store?: StateStore;
-  readonly events?: Emitter<BreakerEvents>;
+  readonly store?: StateStore | undefined;
+  readonly events?: Emitter<BreakerEvents> | undefined;
   /** This replica's id in the store. */
-  readonly origin?: string;
+  readonly origin?: string | undefined;
 }
 
 /** The `start` and `epoch` of a call that was not timed. */

@@ -14,49 +14,49 @@ export const systemClock: Clock = { now: () => Date.now() };
  */
 export interface BreakerOptions {
   /** The breaker's name, used in errors, events, snapshots and metrics. Default `"breaker"`. */
-  name?: string;
+  name?: string | undefined;
   /** A label to group breakers by on the dashboard and in metrics (opossum's `group`). */
-  group?: string;
+  group?: string | undefined;
   /** `false` starts the breaker `disabled` (pass-through, still measured). Default `true`. */
-  enabled?: boolean;
+  enabled?: boolean | undefined;
   /** Per-call timeout in ms, or `false` for none. Default 30 000. */
-  timeout?: number | false;
+  timeout?: number | false | undefined;
   /** How long an opened breaker refuses calls before admitting trials, in ms. Default 60 000. */
-  resetTimeout?: number;
+  resetTimeout?: number | undefined;
   /**
    * Cap of the open-duration backoff, in ms. When given, each reopening after a failed trial
    * doubles the open duration up to this cap. Default: no backoff.
    */
-  maxResetTimeout?: number;
+  maxResetTimeout?: number | undefined;
   /** Opens after this many consecutive failures; `false` turns the policy off. Default 5. */
-  failureThreshold?: number | false;
+  failureThreshold?: number | false | undefined;
   /**
    * Opens when failures reach this percentage (1–100) of the calls in the rolling window.
    * Default: off.
    */
-  errorThresholdPercentage?: number;
+  errorThresholdPercentage?: number | undefined;
   /** Calls the rolling window must hold before a rate policy may trip. Default 10. */
-  volumeThreshold?: number;
+  volumeThreshold?: number | undefined;
   /** Length of the rolling window in ms. Default 10 000. */
-  rollingCountTimeout?: number;
+  rollingCountTimeout?: number | undefined;
   /** Slices of the rolling window. Default 10. */
-  rollingCountBuckets?: number;
+  rollingCountBuckets?: number | undefined;
   /** A call slower than this many ms is slow. Required by `slowCallRateThreshold`. */
-  slowCallDurationThreshold?: number;
+  slowCallDurationThreshold?: number | undefined;
   /** Opens when slow calls reach this percentage (1–100) of the rolling window. Default: off. */
-  slowCallRateThreshold?: number;
+  slowCallRateThreshold?: number | undefined;
   /** Trial calls in flight at once while half-open. Default 1. */
-  halfOpenMaxCalls?: number;
+  halfOpenMaxCalls?: number | undefined;
   /** Trial successes that close a half-open breaker. Default 1. */
-  successThreshold?: number;
+  successThreshold?: number | undefined;
   /** Calls in flight at once; beyond it calls fail with `CapacityExceededError`. Default: no limit. */
-  capacity?: number;
+  capacity?: number | undefined;
   /** opossum's filter: return `true` for an error that is not the provider's failure. */
-  errorFilter?: (error: unknown) => boolean;
+  errorFilter?: ((error: unknown) => boolean) | undefined;
   /** Judges errors; return `undefined` to defer to the default classifier. */
-  classify?: Classifier;
+  classify?: Classifier | undefined;
   /** The clock for state timing, windows and latency. Default {@link systemClock}. */
-  clock?: Clock;
+  clock?: Clock | undefined;
 }
 
 /** Options with every default filled in, as a breaker uses them. */

@@ -11,12 +11,12 @@ export interface Verdict {
    * The provider asked callers to wait this long (a `Retry-After`). When this failure opens
    * the breaker, it stays open at least this long.
    */
-  readonly retryAfterMs?: number;
+  readonly retryAfterMs?: number | undefined;
   /**
    * A rate limit, not an outage: the breaker opens at once for `retryAfterMs` (at least its
    * `resetTimeout`) with reason `rate_limited`, and the error is not counted as ill health.
    */
-  readonly rateLimited?: boolean;
+  readonly rateLimited?: boolean | undefined;
 }
 
 /**

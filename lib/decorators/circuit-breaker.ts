@@ -10,7 +10,7 @@ export interface CircuitBreakerOptions extends Omit<BreakerOptions, 'name'> {
    * The registry the breaker lives in. Default: the registry bound to the instance
    * (`bindRegistry`, `breakwater/tsyringe`), else `defaultRegistry`.
    */
-  registry?: BreakerRegistry;
+  registry?: BreakerRegistry | undefined;
 }
 
 /**
@@ -51,7 +51,7 @@ export function CircuitBreaker(
   ) {
     throw new TypeError(`${label}: registry must be a BreakerRegistry, got ${show(registry)}`);
   }
-  if ('name' in breakerOptions) {
+  if ((breakerOptions as BreakerOptions).name !== undefined) {
     throw new TypeError(
       `${label}: options.name is not allowed; the first argument names the breaker`,
     );

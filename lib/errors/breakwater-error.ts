@@ -7,7 +7,7 @@ export abstract class BreakwaterError extends Error {
   /** A stable, machine-readable code such as `EOPENBREAKER`. */
   abstract readonly code: string;
 
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(message: string, options?: { cause?: unknown | undefined }) {
     super(message, options);
   }
 }

@@ -16,7 +16,7 @@ export interface Attempt {
   /** From the start of the level to its end, in ms, by the level's breaker clock. */
   readonly durationMs: number;
   /** What the level threw, or the refusal of its breaker; absent on success. */
-  readonly error?: unknown;
+  readonly error?: unknown | undefined;
 }
 
 /** What {@link withOutcome} resolves to. */

@@ -25,12 +25,12 @@ export interface ProviderLevel<A extends unknown[], R> {
   readonly name: string;
   call(...args: [...A, AbortSignal]): R | PromiseLike<R>;
   /** Options of the level's breaker, used when the registry makes it. */
-  readonly options?: BreakerOptions;
+  readonly options?: BreakerOptions | undefined;
   /**
    * Never set. A function has `name` and `call` too; this keeps one from passing for a provider
    * level, so a last resort is checked as a {@link LastResort}.
    */
-  readonly apply?: never;
+  readonly apply?: never | undefined;
 }
 
 /**
@@ -45,7 +45,7 @@ export type FailoverLevel<A extends unknown[], R> = ProviderLevel<A, R> | LastRe
 /** Options of {@link failover}. */
 export interface FailoverOptions {
   /** Where the levels' breakers live. Default {@link defaultRegistry}. */
-  readonly registry?: BreakerRegistry;
+  readonly registry?: BreakerRegistry | undefined;
 }
 
 /**
@@ -69,7 +69,7 @@ export interface FailoverOptions {
  */
 export function failover<F extends AnyFunction>(
   levels: readonly [
-    { readonly name: string; call: F; readonly options?: BreakerOptions },
+    { readonly name: string; call: F; readonly options?: BreakerOptions | undefined },
     ...NoInfer<FailoverLevel<ChainArgs<F>, ChainResult<F>>>[],
   ],
   options?: FailoverOptions,
@@ -135,7 +135,7 @@ function toLevel(level: unknown, index: number): ChainLevel {
     if (typeof options !== 'object' || options === null) {
       throw new TypeError(`${where} ("${name}"): options must be an object, got ${show(options)}`);
     }
-    if ('name' in options)
+    if ((options as BreakerOptions).name !== undefined)
       throw new TypeError(
         `${where} ("${name}"): options.name is not allowed; the level's name names its breaker`,
       );

@@ -45,11 +45,11 @@ export const DURATION_BUCKETS: readonly number[] = Object.freeze([
 /** Options of {@link collectBreakerMetrics}. */
 export interface BreakerMetricsOptions<R extends MetricsRegister = MetricsRegister> {
   /** The prom-client registry to add the metrics to. Default: prom-client's global `register`. */
-  register?: R;
+  register?: R | undefined;
   /** Put before every metric name, e.g. `myapp_`. Default: none. */
-  prefix?: string;
+  prefix?: string | undefined;
   /** Buckets of `circuit_breaker_call_duration_seconds`, in seconds. Default {@link DURATION_BUCKETS}. */
-  buckets?: readonly number[];
+  buckets?: readonly number[] | undefined;
 }
 
 /** The metrics of a registry's breakers inside a prom-client registry. */

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Breaker } from '../breaker/breaker.js';
+import { given } from '../breaker/given.js';
 import type { BreakerOptions } from '../breaker/options.js';
 import type { BreakerSnapshot } from '../breaker/snapshot.js';
 import { show, validateOptions } from '../breaker/validate-options.js';
@@ -11,11 +12,11 @@ import type { StateStore } from '../store/state-store.js';
 /** Options of a {@link BreakerRegistry}. */
 export interface RegistryOptions {
   /** Options every breaker of the registry starts from; a breaker's own options win. */
-  defaults?: BreakerOptions;
+  defaults?: BreakerOptions | undefined;
   /** Where breakers share their state. Default: a {@link MemoryStore} of the registry's own. */
-  store?: StateStore;
+  store?: StateStore | undefined;
   /** How long `close()` waits for calls in flight before aborting them, in ms. Default 10 000. */
-  shutdownTimeout?: number;
+  shutdownTimeout?: number | undefined;
 }
 
 const REGISTRY_OPTIONS = new Set(['defaults', 'store', 'shutdownTimeout']);
@@ -51,7 +52,7 @@ export class BreakerRegistry {
     }
     const defaults = options.defaults ?? {};
     validateOptions(defaults, 'BreakerRegistry defaults');
-    if ('name' in defaults)
+    if (defaults.name !== undefined)
       throw new TypeError(
         'BreakerRegistry defaults: "name" is given per breaker, not as a default',
       );
@@ -92,7 +93,7 @@ export class BreakerRegistry {
       throw new TypeError(`options of breaker "${name}" must be an object, got ${show(options)}`);
     }
     const breaker = new Breaker(
-      { ...this.defaults, ...options, name },
+      { ...this.defaults, ...given(options), name },
       { store: this.store, events: this.events, origin: this.origin },
     );
     this.breakers.set(name, breaker);

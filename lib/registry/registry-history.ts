@@ -6,9 +6,9 @@ import type { BreakerRegistry } from './breaker-registry.js';
 /** How much history to keep. */
 export interface HistoryOptions {
   /** Ms between samples. Default 5 000. */
-  readonly intervalMs?: number;
+  readonly intervalMs?: number | undefined;
   /** How far back samples and state bands are kept, in ms. Default 900 000 (15 minutes). */
-  readonly keepMs?: number;
+  readonly keepMs?: number | undefined;
 }
 
 /**

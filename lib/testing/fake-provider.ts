@@ -24,20 +24,20 @@ import {
 /** Options of {@link startFakeProvider}. */
 export interface FakeProviderOptions {
   /** The port to listen on; `0` (the default) picks a free one. */
-  port?: number;
+  port?: number | undefined;
   /** A loopback address: `127.0.0.1` (the default), `::1` or `localhost`. Nothing else is allowed. */
-  host?: string;
+  host?: string | undefined;
   /** When set, requests must carry this API key (`Authorization: Bearer` / `x-api-key`) or get a 401. */
-  apiKey?: string;
+  apiKey?: string | undefined;
   /**
    * The healthy answer's text for a request. Default `` `[${provider}] ${prompt}` ``: the prompt
    * echoed, so tests can tell which provider answered what.
    */
-  reply?: (request: ChatRequest) => string;
+  reply?: ((request: ChatRequest) => string) | undefined;
   /** Path prefix of the HTTP control route, or `false` for none. Default `/_control`. */
-  controlPath?: string | false;
+  controlPath?: string | false | undefined;
   /** Faults in force from the start, per provider. */
-  faults?: Partial<Record<ProviderName, Fault>>;
+  faults?: Partial<Record<ProviderName, Fault>> | undefined;
 }
 
 const OPTIONS = new Set(['port', 'host', 'apiKey', 'reply', 'controlPath', 'faults']);

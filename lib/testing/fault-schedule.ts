@@ -4,11 +4,11 @@ import { SeededRandom } from './seeded-random.js';
 /** When a fault strikes: every time, the next `times` times, or with a seeded probability. */
 export interface FaultTiming {
   /** Strike this many times, then recover (the fault clears itself). Default: until cleared. */
-  times?: number;
+  times?: number | undefined;
   /** Strike each eligible call with this probability, 0–1. Default 1. */
-  probability?: number;
+  probability?: number | undefined;
   /** Seed of the generator that draws against `probability`. Default 1. */
-  seed?: number;
+  seed?: number | undefined;
 }
 
 /**

@@ -15,15 +15,15 @@ export interface StatusFault extends FaultTiming {
    * The `retry-after` header: seconds (a number), an HTTP date (a string), or `false` for none.
    * Default: `1` for a 429, none otherwise.
    */
-  readonly retryAfter?: number | string | false;
+  readonly retryAfter?: number | string | false | undefined;
   /** A `retry-after-ms` header (OpenAI's), in ms. Default: none. */
-  readonly retryAfterMs?: number;
+  readonly retryAfterMs?: number | undefined;
   /** The body's error message. Default: the provider's usual message for the status. */
-  readonly message?: string;
+  readonly message?: string | undefined;
   /** The body's error `type`. Default: the provider's usual type for the status. */
-  readonly type?: string;
+  readonly type?: string | undefined;
   /** The body's error `code` (OpenAI only). Default: the usual code for the status. */
-  readonly code?: string;
+  readonly code?: string | undefined;
 }
 
 /**
@@ -34,7 +34,7 @@ export interface StatusFault extends FaultTiming {
 export interface HangFault extends FaultTiming {
   readonly kind: 'hang';
   /** Stall a stream after this many content chunks (streaming requests only). */
-  readonly afterChunks?: number;
+  readonly afterChunks?: number | undefined;
 }
 
 /** Answer normally, but only after `delayMs` (and `chunkDelayMs` between stream chunks). */
@@ -43,7 +43,7 @@ export interface SlowFault extends FaultTiming {
   /** Wait before the answer's headers, in ms. */
   readonly delayMs: number;
   /** Wait between a stream's chunks, in ms. Default 0. */
-  readonly chunkDelayMs?: number;
+  readonly chunkDelayMs?: number | undefined;
 }
 
 /** Read the request, then reset the connection (TCP RST): the client sees `ECONNRESET`. */
@@ -58,7 +58,7 @@ export interface ResetFault extends FaultTiming {
 export interface StreamCutFault extends FaultTiming {
   readonly kind: 'streamCut';
   /** Content chunks sent before the cut. Default 1. */
-  readonly afterChunks?: number;
+  readonly afterChunks?: number | undefined;
 }
 
 /**
@@ -68,11 +68,11 @@ export interface StreamCutFault extends FaultTiming {
 export interface StreamErrorFault extends FaultTiming {
   readonly kind: 'streamError';
   /** Content chunks sent before the error event. Default 1. */
-  readonly afterChunks?: number;
+  readonly afterChunks?: number | undefined;
   /** The error's `type`. Default `overloaded_error` (Anthropic), `server_error` (OpenAI). */
-  readonly type?: string;
+  readonly type?: string | undefined;
   /** The error's message. Default: the provider's usual message. */
-  readonly message?: string;
+  readonly message?: string | undefined;
 }
 
 /**

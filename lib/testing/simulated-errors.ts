@@ -7,20 +7,20 @@
 /** Options of {@link providerError}. */
 export interface ProviderErrorOptions {
   /** A `retry-after` header: seconds, or an HTTP date. */
-  retryAfter?: number | string;
+  retryAfter?: number | string | undefined;
   /** The body's error `type`, e.g. `overloaded_error`. */
-  type?: string;
+  type?: string | undefined;
   /** The body's error `code`, e.g. `model_not_found`. */
-  code?: string;
+  code?: string | undefined;
   /** The message. Default `"<status> provider error"`. */
-  message?: string;
+  message?: string | undefined;
 }
 
 /** An error like an SDK's status error: `status`, `headers` (a `Headers`), `error` (the body). */
 export interface SimulatedProviderError extends Error {
   readonly status: number;
   readonly headers: Headers;
-  readonly error: { message: string; type?: string; code?: string };
+  readonly error: { message: string; type?: string | undefined; code?: string | undefined };
   readonly type: string | undefined;
   readonly code: string | undefined;
 }

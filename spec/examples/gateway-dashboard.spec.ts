@@ -16,15 +16,13 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { readGatewayConfig } from '../../examples/shared/gateway-config.js';
 import { acquireHistory, type RegistryHistory } from '../../lib/index.js';
-import {
-  ManualClock,
-  RESET_TIMEOUT,
-  startTestGateway,
-  type TestGateway,
-} from './gateway-harness.js';
+import { ManualClock, startTestGateway, type TestGateway } from './gateway-harness.js';
 
 const CHROMIUM = '/usr/bin/chromium';
+/** `RESET_TIMEOUT_MS` when it is not set. */
+const DEFAULT_RESET_TIMEOUT = readGatewayConfig({}).resetTimeoutMs;
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'];
 /** Where the screenshots go: docs/ (which docs/admin.md shows) with UPDATE_SCREENSHOTS=1. */
 const SHOTS = resolve(process.env.UPDATE_SCREENSHOTS === '1' ? 'docs' : 'artifacts');
@@ -58,8 +56,10 @@ describe('AI gateway demo dashboard in Chromium (express)', function () {
       console.warn(`    (skipped: ${CHROMIUM} is missing)`);
       this.skip();
     }
-    // A provider timeout a loaded machine cannot trip by accident: the outage here is a 503.
-    t = await startTestGateway('express', { PROVIDER_TIMEOUT_MS: '2000' }, new AheadClock());
+    // The gateway's own default wait, so that the screenshots show it, and a provider timeout
+    // a loaded machine cannot trip by accident: the outage here is a 503.
+    const env = { RESET_TIMEOUT_MS: String(DEFAULT_RESET_TIMEOUT), PROVIDER_TIMEOUT_MS: '2000' };
+    t = await startTestGateway('express', env, new AheadClock());
     history = acquireHistory(t.gateway.services.registry);
     await mkdir(SHOTS, { recursive: true });
     profile = await mkdtemp(join(tmpdir(), 'breakwater-gateway-chromium-'));
@@ -136,6 +136,7 @@ describe('AI gateway demo dashboard in Chromium (express)', function () {
   it('shows an outage and its recovery on the timeline and sparklines, and edits the config', async () => {
     await page.goto(t.gateway.adminURL);
     await page.waitForSelector(card('openai', 'closed'), { timeout: 5_000 });
+    expect(await page.isVisible('#panels'), 'no panels before the token').to.equal(false);
     await page.fill('#token', t.gateway.services.adminToken!);
     await page.click('#save-token');
     await waitForText('#panels article:nth-child(2) .status', /^In force: nothing \(healthy\)$/);
@@ -148,6 +149,7 @@ describe('AI gateway demo dashboard in Chromium (express)', function () {
 
     await press('Fake OpenAI', '503 outage', /^503 outage: done$/);
     await waitForText('#panels article:nth-child(2) .status', /^In force: 503 outage$/);
+    expect(t.fake.faults().openai?.fault).to.deep.equal({ kind: 'status', status: 503 });
     expect(
       await page.getAttribute(
         '#panels article:nth-child(2) button >> text="503 outage"',
@@ -182,10 +184,11 @@ describe('AI gateway demo dashboard in Chromium (express)', function () {
     expect(outage.rejections.reduce((a, b) => a + b, 0)).to.equal(refusedAtSample);
     expect(outage.requestsPerSecond.slice(-3).every((rate) => rate > 0)).to.equal(true);
     await page.locator('#cards').screenshot({ path: join(SHOTS, 'dashboard-outage.png') });
+    await page.screenshot({ path: join(SHOTS, 'gateway-dashboard.png'), fullPage: true });
 
     await press('Fake OpenAI', 'Healthy', /^Healthy: done$/);
     await waitForText('#panels article:nth-child(2) .status', /healthy/);
-    t.clock.advance(RESET_TIMEOUT);
+    t.clock.advance(DEFAULT_RESET_TIMEOUT);
     await press('Traffic', 'Ask 10 questions', /10 questions, all answered by openai$/);
     await page.waitForSelector(card('openai', 'closed'), { timeout: 2_000 });
     for (let i = 0; i < 2; i++) {

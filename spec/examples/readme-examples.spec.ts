@@ -8,11 +8,20 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { ask } from '../../examples/ai-gateway/client.js';
+import { differences, parseShown } from '../readme/shown-output.js';
 import { startTestGateway, type TestGateway } from './gateway-harness.js';
 
 const root = new URL('../../../', import.meta.url);
 const doc = readFileSync(new URL('docs/gateway.md', root), 'utf8');
 const run = promisify(execFile);
+/** Shown values that differ on every run: only their type is compared. */
+const VARYING = new Set(['created', 'duration_ms']);
+
+/** A shown `text` output: its header lines, and the JSON line after them. */
+function splitShown(text: string): [string[], string] {
+  const lines = text.trim().split('\n');
+  return [lines.filter((line) => !line.startsWith('{')), lines.find((l) => l.startsWith('{'))!];
+}
 
 async function hasCurl(): Promise<boolean> {
   return run('curl', ['--version']).then(
@@ -30,12 +39,22 @@ describe('docs/gateway.md examples', () => {
 
   it('the curl walk-through: failover, cache, degraded, reset, failback', async function () {
     if (!(await hasCurl())) this.skip();
-    const blocks = [
+    const runs = [
       ...doc.matchAll(
-        /<!-- run by spec\/examples\/readme-examples\.spec\.ts -->\s*```sh\n([\s\S]*?)```/g,
+        /<!-- run by spec\/examples\/readme-examples\.spec\.ts -->\s*```sh\n([\s\S]*?)```(?:\s*```(?:json|text)\n([\s\S]*?)```)?/g,
       ),
-    ].map((m) => m[1]!);
+    ];
+    const blocks = runs.map((m) => m[1]!);
+    /** The output the docs show after each command block, if any. */
+    const shown = runs.map((m) => m[2]);
     expect(blocks).to.have.length(5);
+    expect(shown.map((output) => output !== undefined)).to.deep.equal([
+      true,
+      false,
+      true,
+      false,
+      false,
+    ]);
     const host = new URL(t.gateway.url).host;
     const shell = async (script: string) => {
       const { stdout } = await run('sh', ['-c', script.replaceAll('localhost:3000', host)], {
@@ -52,6 +71,9 @@ describe('docs/gateway.md examples', () => {
 
     const [hello] = answers(await shell(blocks[0]!));
     expect(hello).to.deep.include({ served_by: 'openai' });
+    expect(differences(parseShown(shown[0]!), hello, VARYING), 'the answer shown').to.deep.equal(
+      [],
+    );
 
     await shell(blocks[1]!);
     expect(t.fake.faults().openai?.fault).to.deep.equal({ kind: 'status', status: 503 });
@@ -63,6 +85,12 @@ describe('docs/gateway.md examples', () => {
       'x-served-by: anthropic',
     ]);
     expect(answers(third)[0]).to.deep.include({ state: 'open', reason: 'consecutive_failures' });
+    const [headers, snapshot] = splitShown(shown[2]!);
+    expect(third.match(/^x-served-by: \w+/gim)).to.deep.equal(headers);
+    expect(
+      differences(parseShown(snapshot), answers(third)[0]),
+      'the snapshot shown',
+    ).to.deep.equal([]);
 
     const [, cached, degraded] = answers(await shell(blocks[3]!));
     expect(cached).to.deep.include({ served_by: 'cache' });
