@@ -189,6 +189,11 @@ describe('AI gateway demo dashboard in Chromium (express)', function () {
     await press('Fake OpenAI', 'Healthy', /^Healthy: done$/);
     await waitForText('#panels article:nth-child(2) .status', /healthy/);
     t.clock.advance(DEFAULT_RESET_TIMEOUT);
+    // The next snapshot finds the wait over: half-open, and no trial runs until a call comes.
+    await page.waitForSelector(card('openai', 'half_open'), { timeout: 5_000 });
+    expect(await page.textContent('[data-breaker="openai"] .countdown')).to.equal(
+      'waiting for a call to try',
+    );
     await press('Traffic', 'Ask 10 questions', /10 questions, all answered by openai$/);
     await page.waitForSelector(card('openai', 'closed'), { timeout: 2_000 });
     for (let i = 0; i < 2; i++) {
