@@ -63,11 +63,15 @@ export function applyChanges(
   if (typeof changes !== 'object' || changes === null || Array.isArray(changes)) {
     throw new TypeError(`${where}: changes must be an object, got ${show(changes)}`);
   }
-  const merged: Record<string, unknown> = { ...current };
+  // Only the options a constructor takes: a resolved field derived from them is not one.
+  const merged: Record<string, unknown> = {};
+  for (const key of OPTION_NAMES)
+    merged[key] = (current as unknown as Record<string, unknown>)[key];
   for (const key of Object.keys(changes)) {
     if (!(LIVE_OPTION_NAMES as readonly string[]).includes(key)) {
       if (OPTION_NAMES.includes(key)) {
-        throw new TypeError(`${where}: ${key} cannot change on a live breaker: ${FIXED[key]}`);
+        const why = FIXED[key] ?? 'it is fixed at construction';
+        throw new TypeError(`${where}: ${key} cannot change on a live breaker: ${why}`);
       }
       validateOptions({ [key]: undefined } as BreakerOptions, where); // unknown: names the near ones
     }
