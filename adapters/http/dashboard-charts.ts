@@ -128,7 +128,7 @@ export const CHARTS_SCRIPT = `
     Object.keys(series).forEach(function (key) {
       var spark = entry.sparks[key];
       spark.figure.dataset.points = String(s.t.length);
-      if (!window.uPlot || spark.figure.hidden) return;
+      if (!window.uPlot || spark.figure.hidden || s.t.length < 2) return;
       var data = [s.t].concat(series[key]);
       if (spark.chart !== null && spark.lines !== series[key].length) { spark.chart.destroy(); spark.chart = null; }
       if (spark.chart === null) {

@@ -51,6 +51,7 @@ footer { padding:8px 20px 20px; color:var(--muted); font-size:12px; }
 .spark { margin:0; min-width:0; } .spark figcaption { display:flex; justify-content:space-between; font-size:11px; color:var(--muted); text-transform:uppercase; }
 .spark figcaption b { color:var(--ink); font-size:13px; text-transform:none; font-variant-numeric:tabular-nums; }
 .spark .plot { height:40px; }
+.spark .plot:empty::after { content:"collecting samples…"; display:block; padding-top:12px; color:var(--muted); font-size:11px; }
 .near { margin:6px 0; font-size:12px; }
 .near div { margin:3px 0; } .near .label { display:flex; justify-content:space-between; color:var(--muted); }
 .bar { height:6px; border-radius:3px; background:var(--line); overflow:hidden; }
