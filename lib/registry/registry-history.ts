@@ -39,6 +39,11 @@ export class RegistryHistory {
     if (typeof options !== 'object' || options === null) {
       throw new TypeError(`history options must be an object, got ${show(options)}`);
     }
+    for (const key of Object.keys(options)) {
+      if (key !== 'intervalMs' && key !== 'keepMs') {
+        throw new TypeError(`history: unknown option "${key}"; known options: intervalMs, keepMs`);
+      }
+    }
     this.intervalMs = checkMs('history intervalMs', options.intervalMs, 5_000);
     this.keepMs = checkMs('history keepMs', options.keepMs, 900_000);
     if (this.keepMs < this.intervalMs) {

@@ -133,6 +133,10 @@ describe('RegistryHistory', () => {
 
   it('refuses bad options naming them', () => {
     const registry = new BreakerRegistry();
+    expect(() => new RegistryHistory(registry, { interval: 5 } as never)).to.throw(
+      TypeError,
+      /history: unknown option "interval"; known options: intervalMs, keepMs/,
+    );
     expect(() => new RegistryHistory(registry, { intervalMs: 0 })).to.throw(
       RangeError,
       /history intervalMs .* got 0/,
