@@ -23,7 +23,8 @@ export const CHARTS_SCRIPT = `
     ['resetTimeout', 'open for ms'], ['maxResetTimeout', 'backoff cap ms', 'none'],
     ['timeout', 'timeout ms', 'none'], ['halfOpenMaxCalls', 'trials at once'],
     ['successThreshold', 'trial successes to close'], ['capacity', 'calls in flight', 'no limit'],
-    ['slowCallDurationThreshold', 'slow call ms', 'off'], ['slowCallRateThreshold', 'slow calls %', 'off']
+    ['slowCallDurationThreshold', 'slow call ms', 'off'], ['slowCallRateThreshold', 'slow calls %', 'off'],
+    ['firstChunkTimeout', 'stream first chunk ms', 'timeout'], ['idleTimeout', 'stream idle ms', 'timeout']
   ];
   /** Options a blank field turns off with false rather than null. */
   var OFF_IS_FALSE = { failureThreshold: true, timeout: true };

@@ -1,4 +1,5 @@
 import { defaultClassify } from '../classify/default-classifier.js';
+import { isAbort } from '../classify/sdk-errors.js';
 import { CALLER_ERROR, FAILURE, type Verdict } from '../classify/verdict.js';
 import { CallTimeoutError } from '../errors/call-timeout-error.js';
 import { CapacityExceededError } from '../errors/capacity-exceeded-error.js';
@@ -11,12 +12,17 @@ import type { StateStore } from '../store/state-store.js';
 import { buildSnapshot } from './build-snapshot.js';
 import { announce } from './announce.js';
 import { Circuit, type MoveWatcher } from './circuit.js';
+import { DeadlineSlices } from './deadline-slices.js';
+import { turn } from './event-loop-turn.js';
 import { GuardedCall, InFlightCalls, type CallOwner } from './guarded-call.js';
+import type { SignalSlice } from './signal-slice.js';
+import { UntimedSignals } from './untimed-signals.js';
 import type { BreakerOptions, Clock, ResolvedOptions } from './options.js';
 import type { BreakerSnapshot, ConfigSnapshot } from './snapshot.js';
 import type { CircuitState, CircuitStateName } from './state.js';
 import { validateOptions } from './validate-options.js';
 import { applyChanges, changedOptions, configOf, type ConfigChanges } from './live-config.js';
+import { GuardedStream, type StreamSource } from '../streams/guarded-stream.js';
 
 /** The function a breaker guards. It receives a signal that aborts on timeout, caller abort and shutdown. */
 export type Guarded<T> = (signal: AbortSignal) => T | PromiseLike<T>;
@@ -58,10 +64,10 @@ export class Breaker implements CallOwner, MoveWatcher {
   private readonly registryEvents: Emitter<BreakerEvents> | null;
   private readonly sampler: TimeSampler;
   private calls: InFlightCalls | null = null;
-  private stopping: AbortController | null = null;
+  /** Signals of untimed calls, and slices of timed ones: made on first use. */
+  private untimed: UntimedSignals | null = null;
+  private deadlines: DeadlineSlices | null = null;
   private drained: (() => void)[] | null = null;
-  private untimed: { readonly ok: () => void; readonly fail: (error: unknown) => void } | null =
-    null;
   private lastRead: number;
   private timesAll = false;
   private seenRevision = -1;
@@ -90,10 +96,11 @@ export class Breaker implements CallOwner, MoveWatcher {
    * {@link CapacityExceededError} without running `fn`; a call past `timeout` rejects with
    * {@link CallTimeoutError}; `fn`'s own errors reach the caller as they are.
    *
-   * `fn` gets an `AbortSignal` that aborts on timeout, when `signal` aborts, and at shutdown. With
-   * a timeout or a caller's `signal`, a signal of its own is made only for a function that
-   * declares a parameter (`(signal) => ...`); without either, calls share the breaker's, which
-   * only shutdown aborts, and run with nothing around them but the bookkeeping.
+   * `fn` gets an `AbortSignal` whatever parameters it declares: it aborts at the call's deadline
+   * (at most 1 % of `timeout` late, see `DeadlineSlices`), when `signal` aborts, and at shutdown.
+   * Calls that start together share one signal while that is harmless (see `SignalSlice`): a
+   * signal costs Node 20 more than the rest of a call. A caller's `signal` gets one listener,
+   * however many calls it governs.
    */
   execute<T>(fn: Guarded<T>, signal?: AbortSignal): Promise<T> {
     this.stats.totalRequests++;
@@ -112,33 +119,59 @@ export class Breaker implements CallOwner, MoveWatcher {
       return Promise.reject(signal.reason);
     }
     this.inFlight++;
-    const timed = this.sampler.due() || this.timesEveryCall();
-    if (this.timeout === false && signal === undefined) {
-      if (timed || circuit.current.kind !== 'closed') {
-        return this.runTimed(fn, this.sampler.start(this.clock.now()), circuit.epoch);
+    const measured = this.sampler.due() || this.timesEveryCall();
+    const light = !measured && signal === undefined && circuit.current.kind === 'closed';
+    if (this.timeout === false) {
+      if (signal === undefined) {
+        const slice = (this.untimed ??= new UntimedSignals(this)).slice();
+        if (!light) {
+          return this.runTimed(fn, this.sampler.start(this.clock.now()), circuit.epoch, slice);
+        }
+        // The fast path, inline: every frame between the caller and `fn` makes the stack that
+        // `fn`'s own errors capture dearer. See runTimed for why the caller gets `fn`'s promise.
+        slice.join();
+        let result: T | PromiseLike<T>;
+        try {
+          result = fn(slice.signal);
+        } catch (error) {
+          slice.release();
+          this.settleFailure(error, UNTIMED, UNTIMED, false);
+          return Promise.reject(error);
+        }
+        const promise =
+          result instanceof Promise ? (result as Promise<T>) : Promise.resolve(result);
+        promise.then(slice.ok, slice.fail);
+        return promise;
       }
-      // The fast path, inline: every frame between the caller and `fn` makes the stack that
-      // `fn`'s own errors capture dearer. See runTimed for why the caller gets `fn`'s promise.
-      let result: T | PromiseLike<T>;
-      try {
-        result = fn(this.stopSignal());
-      } catch (error) {
-        this.settleFailure(error, UNTIMED, UNTIMED, false);
-        return Promise.reject(error);
+    } else if (light) {
+      // A timed call that joins the newest slice reads no clock and makes no closure: in the
+      // event-loop turn of the last reading only, and while the timers are those it armed (fake
+      // timers are replaced between tests: then a reading re-aims them).
+      const slices = this.deadlines;
+      if (slices !== null) {
+        const slice = slices.tail;
+        if (
+          slice !== null &&
+          slice.open &&
+          slices.readTurn === turn &&
+          slices.armedWith === globalThis.setTimeout
+        ) {
+          return slice.runLight(fn);
+        }
       }
-      const promise = result instanceof Promise ? (result as Promise<T>) : Promise.resolve(result);
-      const watch = (this.untimed ??= {
-        ok: () => this.settleSuccess(UNTIMED, UNTIMED),
-        fail: (error) => this.settleFailure(error, UNTIMED, UNTIMED, false),
-      });
-      promise.then(watch.ok, watch.fail);
-      return promise;
     }
-    const start = timed ? this.sampler.start(this.clock.now()) : this.clock.now();
-    const deadline = this.timeout === false ? Number.POSITIVE_INFINITY : start + this.timeout;
-    const calls = (this.calls ??= new InFlightCalls(() => this.clock.now()));
-    const call = new GuardedCall<T>(this, calls, start, timed, deadline, circuit.epoch);
-    call.run(fn, fn.length > 0, signal);
+    const now = this.clock.now();
+    const start = measured ? this.sampler.start(now) : UNTIMED;
+    let deadline: SignalSlice | null = null;
+    if (this.timeout !== false) {
+      const slices = (this.deadlines ??= new DeadlineSlices(this, this.timeout, () =>
+        this.clock.now(),
+      ));
+      deadline = slices.sliceAt(now);
+    }
+    const calls = (this.calls ??= new InFlightCalls());
+    const call = new GuardedCall<T>(this, calls, start, circuit.epoch);
+    call.run(fn, deadline, deadline, signal);
     return call.promise;
   }
 
@@ -254,24 +287,17 @@ export class Breaker implements CallOwner, MoveWatcher {
     return new Promise((resolve) => (this.drained ??= []).push(resolve));
   }
 
-  /** Aborts every call in flight that can be aborted, and leaves the store. */
+  /** Gives up every call in flight, aborts their signals, and leaves the store. */
   shutdown(
     reason: unknown = new DOMException(`Breaker "${this.name}" shut down`, 'AbortError'),
   ): void {
     this.calls?.cancelAll(reason);
-    const stopping = this.stopping;
-    this.stopping = null;
-    stopping?.abort(reason);
+    this.deadlines?.cancelAll(reason);
+    this.untimed?.cancelAll(reason);
     this.circuit.detach();
-  }
-
-  /**
-   * The signal of calls with no deadline and no caller's signal: nothing but shutdown can abort
-   * them, so they share one, made on first use. (Asking each function whether it takes a signal,
-   * `fn.length`, costs more on Node 20 than the rest of a call's bookkeeping.)
-   */
-  private stopSignal(): AbortSignal {
-    return (this.stopping ??= new AbortController()).signal;
+    const streams = this.streams;
+    this.streams = null;
+    if (streams !== null) for (const stream of streams) stream.shutdown(reason);
   }
 
   /** @internal The circuit moved: tell the listeners. */
@@ -327,7 +353,12 @@ export class Breaker implements CallOwner, MoveWatcher {
     this.settled();
     const current = this.isCurrent(epoch);
     const circuit = this.circuit;
-    if (!verdict.failure) {
+    if (!verdict.failure && isAbort(error)) {
+      // The caller gave up (a client that disconnected, an aborted SDK call): cancelled, neither
+      // the provider's failure nor a success that could close a half-open breaker.
+      stats.cancelled++;
+      circuit.releaseTrial(epoch);
+    } else if (!verdict.failure) {
       stats.callerErrors++;
       if (current) circuit.onSuccess(now, duration);
     } else if (verdict.rateLimited === true) {
@@ -367,18 +398,31 @@ export class Breaker implements CallOwner, MoveWatcher {
    * caller without being rethrown (a rethrow costs about as much as the error itself), and the
    * bookkeeping, registered first, is done before the caller resumes.
    */
-  private runTimed<T>(fn: Guarded<T>, start: number, epoch: number): Promise<T> {
+  private runTimed<T>(
+    fn: Guarded<T>,
+    start: number,
+    epoch: number,
+    slice: SignalSlice,
+  ): Promise<T> {
+    slice.join();
     let result: T | PromiseLike<T>;
     try {
-      result = fn(this.stopSignal());
+      result = fn(slice.signal);
     } catch (error) {
+      slice.release();
       this.settleFailure(error, start, epoch, false);
       return Promise.reject(error);
     }
     const promise = result instanceof Promise ? (result as Promise<T>) : Promise.resolve(result);
     promise.then(
-      () => this.settleSuccess(start, epoch),
-      (error: unknown) => this.settleFailure(error, start, epoch, false),
+      () => {
+        slice.release();
+        this.settleSuccess(start, epoch);
+      },
+      (error: unknown) => {
+        slice.release();
+        this.settleFailure(error, start, epoch, false);
+      },
     );
     return promise;
   }
@@ -421,17 +465,42 @@ export class Breaker implements CallOwner, MoveWatcher {
     return Promise.reject(this.countRefusal(error));
   }
 
-  private countRefusal<E extends CircuitOpenError | CapacityExceededError>(error: E): E {
+  /** @internal Counts and announces a refusal. */
+  countRefusal<E extends CircuitOpenError | CapacityExceededError>(error: E): E {
     this.stats.rejectedRequests++;
     const events = this.events();
     if (events !== null && events.active) events.emit('reject', { breaker: this.name, error });
     return error;
   }
 
-  /** Where this breaker's events go: its own emitter (which forwards to the registry's), or the registry's. */
-  private events(): Emitter<BreakerEvents> | null {
+  /** @internal Where this breaker's events go: its own emitter (which forwards to the registry's), or the registry's. */
+  events(): Emitter<BreakerEvents> | null {
     return this.ownEvents ?? this.registryEvents;
   }
+
+  /**
+   * Runs a streaming call through the breaker: `fn(signal)` returns an `AsyncIterable` (or a
+   * promise of one), such as `openai.chat.completions.create({ ..., stream: true }, { signal })`.
+   * The stream is returned at once; iterating it runs the call. A refusal throws from the first
+   * `next()`; `firstChunkTimeout` and `idleTimeout` abort `signal` and end the iteration with
+   * {@link CallTimeoutError}; a stream that ends is a success, one that throws, stalls or carries an
+   * error event is judged by {@link verdictOf}; a consumer that stops early (`break`) aborts the
+   * request and counts as cancelled. See `lib/streams/guarded-stream.ts`.
+   *
+   * @example
+   * for await (const chunk of breaker.stream((signal) => openai.chat.completions.create(body, { signal }))) {
+   *   process.stdout.write(chunk.choices[0]?.delta.content ?? '');
+   * }
+   */
+  stream<C>(fn: StreamSource<C>, signal?: AbortSignal): AsyncIterable<C> {
+    return new GuardedStream(this, fn, signal);
+  }
+
+  /**
+   * @internal The streams in flight, which shutdown aborts; made by the first stream. A set
+   * rather than a signal they all listen to: Node warns past ten listeners on one signal.
+   */
+  streams: Set<{ shutdown(reason: unknown): void }> | null = null;
 
   private settled(): void {
     if (--this.inFlight === 0 && this.drained !== null) {

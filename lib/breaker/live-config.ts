@@ -26,6 +26,8 @@ export const LIVE_OPTION_NAMES = Object.freeze([
   'halfOpenMaxCalls',
   'successThreshold',
   'capacity',
+  'firstChunkTimeout',
+  'idleTimeout',
 ] as const);
 
 /** The name of an option that may change on a live breaker. */
@@ -34,7 +36,8 @@ export type LiveOptionName = (typeof LIVE_OPTION_NAMES)[number];
 /**
  * Changes for {@link Breaker.configure}: any of the {@link LIVE_OPTION_NAMES}, each checked as at
  * construction. `null` turns an optional setting back to its default (off for the rate policies
- * and backoff, no limit for `capacity`), so a JSON body can say it.
+ * and backoff, no limit for `capacity`, `timeout` for the stream deadlines), so a JSON body can
+ * say it.
  */
 export type ConfigChanges = {
   readonly [K in LiveOptionName]?: BreakerOptions[K] | null;
@@ -101,6 +104,8 @@ export function configOf(o: ResolvedOptions): ConfigSnapshot {
     halfOpenMaxCalls: o.halfOpenMaxCalls,
     successThreshold: o.successThreshold,
     capacity: Number.isFinite(o.capacity) ? o.capacity : null,
+    firstChunkTimeout: o.firstChunkTimeout ?? null,
+    idleTimeout: o.idleTimeout ?? null,
   };
 }
 

@@ -26,6 +26,8 @@ export function resolveChain(start: MethodMeta, receiver: object): ChainLevel[] 
   const visited = new Set<MethodMeta>();
   const breakers = new Set<string>();
   let meta = start;
+  /** Whether the level being added gets the error appended: as its caller's `@Fallback` says. */
+  let append = false;
   for (;;) {
     path.push(String(meta.method));
     if (visited.has(meta)) {
@@ -42,11 +44,12 @@ export function resolveChain(start: MethodMeta, receiver: object): ChainLevel[] 
       }
       breakers.add(meta.breaker.name);
     }
-    levels.push(new DecoratedMethodLevel(meta, levels.length > 0));
+    levels.push(new DecoratedMethodLevel(meta, append));
     const fallback = meta.fallback;
     if (fallback === undefined) return levels;
+    append = meta.fallbackAppend;
     if (typeof fallback === 'function') {
-      levels.push(new FallbackFunctionLevel(fallback as (...args: unknown[]) => unknown));
+      levels.push(new FallbackFunctionLevel(fallback as (...args: unknown[]) => unknown, append));
       return levels;
     }
     const target = (receiver as Record<string | symbol, unknown>)[fallback];
@@ -59,7 +62,7 @@ export function resolveChain(start: MethodMeta, receiver: object): ChainLevel[] 
     }
     const next = metaOf(target);
     if (next === undefined) {
-      levels.push(new FallbackMethodLevel(fallback));
+      levels.push(new FallbackMethodLevel(fallback, append));
       return levels;
     }
     meta = next;
@@ -72,15 +75,19 @@ function ownerName(receiver: object): string {
   return typeof ctor?.name === 'string' && ctor.name !== '' ? ctor.name : 'object';
 }
 
-/** A decorated method: guarded when it has `@CircuitBreaker`, its original body run as written. */
+/**
+ * A decorated method: guarded when it has `@CircuitBreaker`, its original body run as written.
+ * It never gets the signal as an argument (its parameters are its callers'): it reads
+ * `callContext().signal`.
+ */
 class DecoratedMethodLevel implements ChainLevel {
   readonly name: string;
   readonly guard: LevelGuard | null;
 
   constructor(
     private readonly meta: MethodMeta,
-    /** Fallback levels get the error after the arguments; the called method does not. */
-    private readonly isFallback: boolean,
+    /** A fallback level gets the error after the arguments, unless its `@Fallback` says not. */
+    private readonly appendError: boolean,
   ) {
     const breaker = meta.breaker;
     this.name = breaker === undefined ? String(meta.method) : breaker.name;
@@ -90,12 +97,8 @@ class DecoratedMethodLevel implements ChainLevel {
         : { breaker: breaker.name, options: breaker.options, registry: breaker.registry };
   }
 
-  wantsSignal(): boolean {
-    return false;
-  }
-
   run(self: unknown, args: readonly unknown[], lastError: unknown): unknown {
-    return this.meta.original.apply(self, this.isFallback ? [...args, lastError] : args);
+    return this.meta.original.apply(self, this.appendError ? [...args, lastError] : args);
   }
 }
 
@@ -104,19 +107,18 @@ class FallbackMethodLevel implements ChainLevel {
   readonly guard = null;
   readonly name: string;
 
-  constructor(private readonly method: string | symbol) {
+  constructor(
+    private readonly method: string | symbol,
+    private readonly append: boolean,
+  ) {
     this.name = String(method);
-  }
-
-  wantsSignal(): boolean {
-    return false;
   }
 
   run(self: unknown, args: readonly unknown[], lastError: unknown): unknown {
     const fn = (self as Record<string | symbol, unknown>)[this.method];
     if (typeof fn !== 'function')
       throw new TypeError(`fallback method "${this.name}" is gone from the instance`);
-    return fn.call(self, ...args, lastError);
+    return this.append ? fn.call(self, ...args, lastError) : fn.apply(self, args as unknown[]);
   }
 }
 
@@ -125,15 +127,16 @@ class FallbackFunctionLevel implements ChainLevel {
   readonly guard = null;
   readonly name: string;
 
-  constructor(private readonly fn: (...args: unknown[]) => unknown) {
+  constructor(
+    private readonly fn: (...args: unknown[]) => unknown,
+    private readonly append: boolean,
+  ) {
     this.name = fn.name === '' ? 'fallback' : fn.name;
   }
 
-  wantsSignal(): boolean {
-    return false;
-  }
-
   run(self: unknown, args: readonly unknown[], lastError: unknown): unknown {
-    return this.fn.call(self, ...args, lastError);
+    return this.append
+      ? this.fn.call(self, ...args, lastError)
+      : this.fn.apply(self, args as unknown[]);
   }
 }

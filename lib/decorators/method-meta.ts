@@ -22,6 +22,8 @@ export type FallbackSpec = string | symbol | Function;
 export class MethodMeta {
   breaker: BreakerSpec | undefined = undefined;
   fallback: FallbackSpec | undefined = undefined;
+  /** Whether the fallback gets the error after the arguments (`@Fallback(x, { append })`). */
+  fallbackAppend = true;
   /** Whether a TC39 initializer already checks the chain at construction. */
   checksAtConstruction = false;
   /** Resolved chains, per receiver prototype (a subclass may override a fallback). */

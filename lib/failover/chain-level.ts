@@ -21,16 +21,11 @@ export interface ChainLevel {
   readonly name: string;
   /** `null` for an unguarded level (a last resort, a cache, a degraded answer). */
   readonly guard: LevelGuard | null;
-  /** Whether {@link run} wants the breaker's `AbortSignal` for a call with these arguments. */
-  wantsSignal(args: readonly unknown[]): boolean;
   /**
    * Runs the level with the chain call's receiver and arguments. `lastError` is what the level
-   * before it threw (`undefined` for the first level); `signal` is the breaker's, when wanted.
+   * before it threw (`undefined` for the first level); `signal` is the call's (the breaker's, or
+   * for an unguarded level the caller's). Whether either is appended to the arguments is the
+   * level's rule; both are in `callContext()` too.
    */
-  run(
-    self: unknown,
-    args: readonly unknown[],
-    lastError: unknown,
-    signal: AbortSignal | undefined,
-  ): unknown;
+  run(self: unknown, args: readonly unknown[], lastError: unknown, signal: AbortSignal): unknown;
 }

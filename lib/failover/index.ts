@@ -8,5 +8,10 @@ export {
   type LastResort,
   type ChainArgs,
   type ChainResult,
+  type FixedArgs,
+  type AppendRefused,
+  type AppendSafe,
+  type PlainLevel,
 } from './failover.js';
+export { callContext, type CallContext } from './call-context.js';
 export type { LevelGuard } from './chain-level.js';

@@ -9,6 +9,7 @@ import {
 import type { BreakerRegistry } from '../registry/breaker-registry.js';
 import { usageOf } from '../registry/provider-stats.js';
 import { failedOutcome } from './attempt.js';
+import { enterContext, leaveContext, NEVER_ABORTED } from './call-context.js';
 import type { ChainLevel } from './chain-level.js';
 import { outcomeStorage } from './outcome-record.js';
 
@@ -35,6 +36,10 @@ export async function runChain(
   args: readonly unknown[],
 ): Promise<unknown> {
   const record = outcomeStorage.getStore();
+  // A caller's signal, passed as the last argument, cancels the chain call: each level's call
+  // through its breaker, and any level not yet started.
+  const last = args.length > 0 ? args[args.length - 1] : undefined;
+  const callerSignal = last instanceof AbortSignal ? last : undefined;
   let causes: ProviderFailure[] | null = null;
   let failed: (Breaker | null)[] | null = null;
   let lastError: unknown = undefined;
@@ -47,10 +52,11 @@ export async function runChain(
     let value: unknown;
     let error: unknown = NO_ERROR;
     let refused: unknown = NO_ERROR;
+    if (callerSignal !== undefined && callerSignal.aborted) throw callerSignal.reason;
     try {
       if (guard === null) {
         start = systemClock.now();
-        value = level.run(self, args, lastError, undefined);
+        value = runLevel(level, i, self, args, lastError, callerSignal ?? NEVER_ABORTED);
         if (isThenable(value)) {
           waited = true;
           value = await value;
@@ -61,9 +67,8 @@ export async function runChain(
         const previous = lastError;
         // A refusal comes back as a value, not a rejection: no throw on the fallback path.
         const attempt = breaker.attempt(
-          level.wantsSignal(args)
-            ? (signal: AbortSignal) => level.run(self, args, previous, signal)
-            : () => level.run(self, args, previous, undefined),
+          (signal: AbortSignal) => runLevel(level, i, self, args, previous, signal),
+          callerSignal,
         );
         if (attempt instanceof Promise) value = await attempt;
         else error = refused = attempt;
@@ -90,7 +95,8 @@ export async function runChain(
           record.add({ name: level.name, outcome, durationMs: now - start, error });
         }
       }
-      if (!verdict.failover) throw error;
+      // A caller's error is rethrown; so is the caller's own abort: nobody waits for a fallback.
+      if (!verdict.failover || (callerSignal !== undefined && callerSignal.aborted)) throw error;
       (causes ??= []).push({ name: level.name, error });
       (failed ??= []).push(breaker);
       lastError = error;
@@ -118,6 +124,23 @@ export async function runChain(
   }
   if (levels.length === 1) throw lastError;
   throw new AllProvidersFailedError(causes ?? []);
+}
+
+/** Runs one level with its {@link callContext} set while it starts. */
+function runLevel(
+  level: ChainLevel,
+  attempt: number,
+  self: unknown,
+  args: readonly unknown[],
+  error: unknown,
+  signal: AbortSignal,
+): unknown {
+  const previous = enterContext({ signal, error, attempt, level: level.name });
+  try {
+    return level.run(self, args, error, signal);
+  } finally {
+    leaveContext(previous);
+  }
 }
 
 const REFUSED: Verdict = Object.freeze({ failure: false, failover: true });

@@ -73,19 +73,30 @@ describe('Breaker calls: timeouts, signals, capacity, trials', () => {
     expect(isCallTimeoutError(await hung)).to.equal(true);
   });
 
-  it('gives no signal to a function that takes none, and one to a function that does', async () => {
+  it('gives every function a signal, whatever parameters it declares', async () => {
     const breaker = new Breaker({ name: 'signals', timeout: 1_000 });
-    let args: unknown[] = [];
+    const seen: unknown[][] = [];
     await breaker.execute(function (this: unknown, ...rest: unknown[]) {
-      args = rest;
+      seen.push(rest);
       return 1;
     });
-    expect(args).to.deep.equal([]);
-    await breaker.execute((signal) => {
-      args = [signal];
-      return 1;
-    });
-    expect(args[0]).to.be.instanceOf(AbortSignal);
+    await breaker.execute((...rest: unknown[]) => seen.push(rest));
+    const withDefault = (signal: AbortSignal | string = 'default'): number => seen.push([signal]);
+    await breaker.execute(withDefault);
+    await breaker.execute(withDefault.bind(null));
+    class Client {
+      constructor(private readonly log: unknown[][]) {}
+      call(...rest: unknown[]): Promise<number> {
+        return Promise.resolve(this.log.push(rest));
+      }
+    }
+    const client = new Client(seen);
+    await breaker.execute((signal) => client.call(signal));
+    expect(seen).to.have.length(5);
+    for (const args of seen) {
+      expect(args).to.have.length(1);
+      expect(args[0]).to.be.instanceOf(AbortSignal);
+    }
   });
 
   it("obeys the caller's signal: aborts the call, rejects with the reason, and does not count it", async () => {

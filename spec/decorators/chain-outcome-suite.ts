@@ -91,7 +91,7 @@ export function chainOutcomeSuite(mode: 'standard' | 'legacy'): void {
           return withOutcome(async () => {
             await Promise.resolve();
             if (i % 2 === 0) return llm.complete(`p${i}`);
-            return llm.anthropic(`p${i}`);
+            return llm.anthropic(`p${i}`, undefined);
           });
         };
         const outcomes = await Promise.all(Array.from({ length: 50 }, (_, i) => makeCall(i)));

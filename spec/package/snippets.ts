@@ -73,6 +73,8 @@ const CONTEXT: Record<string, string> = {
   clock: 'declare const clock: { now(): number; tickAsync(ms: number): Promise<number> };',
   body: "declare const body: { model: string; messages: { role: 'user'; content: string }[] };",
   OpenAI: "import OpenAI from 'openai';",
+  Anthropic: "import Anthropic from '@anthropic-ai/sdk';",
+  Chat: "type Chat = { messages: { role: 'user' | 'assistant'; content: string }[] };",
   injectable: "import { injectable } from 'tsyringe';",
   inject: "import { inject } from 'tsyringe';",
 };

@@ -4,7 +4,7 @@
  * `GET /metrics` of the admin router twice (before and after an outage), writes the series as a
  * promtool unit-test input one minute apart, and has Debian's `promtool` evaluate each query as
  * `absent(query)`: an alert that fires means the query found nothing. Queries over a metric that
- * `/metrics` does not serve yet are skipped, and the spec says which.
+ * `/metrics` does not serve are skipped, and the spec says which.
  */
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
@@ -109,13 +109,24 @@ describe('Grafana board and guide queries, evaluated by promtool over a live /me
     };
     // The router loads prom-client on first use; the metrics count calls from then on.
     await request(app.server).get('/admin/metrics').expect(200);
+    /** A stream whose first content chunk comes after `ms` of the clock. */
+    const stream = async (ms: number) => {
+      const chunks = openai.stream(async function* () {
+        clock.t += ms;
+        yield { choices: [{ index: 0, delta: { content: 'hi' } }] };
+      });
+      for await (const chunk of chunks) expect(chunk).to.have.property('choices');
+    };
     for (let i = 0; i < 5; i++) await openai.execute(ok(120));
+    await stream(200);
     const first = await request(app.server).get('/admin/metrics').expect(200);
     for (let i = 0; i < 3; i++) {
       await openai.execute(() => Promise.reject(new Error('503'))).catch(() => undefined);
     }
     for (let i = 0; i < 4; i++) await openai.execute(ok(1)).catch(() => undefined);
     for (let i = 0; i < 8; i++) await anthropic.execute(ok(300));
+    openai.reset();
+    for (let i = 0; i < 3; i++) await stream(400);
     const second = await request(app.server).get('/admin/metrics').expect(200);
 
     const before = parseExposition(first.text);
@@ -192,7 +203,7 @@ describe('Grafana board and guide queries, evaluated by promtool over a live /me
       'circuit_breaker_failures_total',
       'circuit_breaker_rejections_total',
       'circuit_breaker_call_duration_seconds_bucket',
-      'circuit_breaker_time_to_first_chunk_seconds_bucket',
+      'circuit_breaker_stream_first_chunk_seconds_bucket',
     ]) {
       expect(
         exprs.some((e) => e.includes(metric)),
