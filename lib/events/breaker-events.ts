@@ -1,3 +1,5 @@
+import type { LiveOptionName } from '../breaker/live-config.js';
+import type { ConfigSnapshot } from '../breaker/snapshot.js';
 import type { CircuitStateName, OpenReason } from '../breaker/state.js';
 
 /** A breaker's state moved. `remote` is true when another replica made the move (shared store). */
@@ -49,6 +51,17 @@ export interface FallbackEvent {
   readonly error: unknown;
 }
 
+/** An operator changed the breaker's options live (`breaker.configure`). */
+export interface ConfigureEvent {
+  readonly breaker: string;
+  /** The options whose values changed. */
+  readonly changed: readonly LiveOptionName[];
+  /** The options now in force. */
+  readonly config: ConfigSnapshot;
+  /** Epoch ms of the change. */
+  readonly at: number;
+}
+
 /** A stream ({@link Breaker.stream}) delivered its first content chunk, its first token. */
 export interface StreamFirstChunkEvent {
   readonly breaker: string;
@@ -90,6 +103,7 @@ export interface BreakerEvents {
   timeout: OutcomeEvent;
   reject: RejectEvent;
   fallback: FallbackEvent;
+  configure: ConfigureEvent;
   streamFirstChunk: StreamFirstChunkEvent;
   streamEnd: StreamEndEvent;
 }
