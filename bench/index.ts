@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { benchEngine, renderEngine } from './engine.js';
 import { fmt, table } from './harness.js';
+import { benchOpossum } from './opossum.js';
 
 const quick = process.env['BENCH_QUICK'] === '1';
 const n = quick ? 20_000 : 200_000;
@@ -17,6 +18,9 @@ console.log(
 );
 const report = await benchEngine(n, rounds, (l) => console.error(l));
 console.log(renderEngine(report));
+const signals = await (await import('./signals.js')).benchSignals(n, rounds);
+console.log('## ' + table(signals.rows).replace(/^/, ''), '\n');
+report.findings.push(...signals.findings);
 const rows = [['target', 'measured', 'target', 'status']];
 for (const f of report.findings) {
   const digits = f.unit === ' B' ? 0 : 2;
@@ -28,6 +32,7 @@ for (const f of report.findings) {
   ]);
 }
 console.log('## targets', '\n' + table(rows), '\n');
+await benchOpossum(n, rounds, log);
 
 const http = fileURLToPath(new URL('./http-protect.js', import.meta.url));
 if (existsSync(http) && process.env['BENCH_SKIP_HTTP'] !== '1') {

@@ -12,7 +12,7 @@ import { AdminAuth } from './admin-auth.js';
 import type { MetricsSource, ResolvedAdminOptions } from './admin-options.js';
 import { matchRoute, type MatchedRoute, type RouteMatch } from './admin-routes.js';
 import { dashboardPage } from './dashboard-page.js';
-import { EventStreams } from './event-streams.js';
+import { EVENT_STREAM_HEADERS, EventStreams } from './event-streams.js';
 import { readHealth } from './health.js';
 import { assetAnswer } from './dashboard-assets.js';
 import { configAnswer, configure } from './config-route.js';
@@ -58,8 +58,14 @@ export class AdminCore<Req> {
     loadMetrics?: MetricsLoader,
   ) {
     this.auth = new AdminAuth(options.token, options.authorize);
-    this.history = options.history === false ? null : acquireHistory(registry, options.history);
-    this.streams = new EventStreams(registry, options.eventsInterval, this.history?.history);
+    this.history =
+      options.history === false ? null : acquireHistory(registry, options.history, options.onError);
+    this.streams = new EventStreams(
+      registry,
+      options.eventsInterval,
+      options.onError,
+      this.history?.history,
+    );
     if (options.metrics !== undefined) this.metrics = options.metrics;
     else if (loadMetrics === undefined) this.metrics = false;
     else {
@@ -146,11 +152,12 @@ export class AdminCore<Req> {
       if ('kind' in read) return read;
       body = read.value;
     }
-    return this.serve(match, body);
+    return this.serve(match, request.method, body);
   }
 
   private async serve(
     match: MatchedRoute,
+    method: string,
     body: Record<string, unknown>,
   ): Promise<AdminAnswer | EventStreamAnswer> {
     switch (match.name) {
@@ -168,6 +175,10 @@ export class AdminCore<Req> {
       case 'metrics':
         return this.renderMetrics();
       case 'events':
+        // HEAD gets the stream's headers and ends: a stream that never ends would hold the
+        // connection, and any request pipelined behind it, forever.
+        if (method === 'HEAD')
+          return { kind: 'answer', status: 200, headers: EVENT_STREAM_HEADERS, body: '' };
         return { kind: 'events' };
       case 'asset':
         return assetAnswer(match.asset!);

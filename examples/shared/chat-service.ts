@@ -1,4 +1,4 @@
-import { CircuitBreaker, Fallback } from '../../lib/index.js';
+import { CircuitBreaker, Fallback, callContext } from '../../lib/index.js';
 import type { AnswerCache } from './answer-cache.js';
 import type { ChatAnswer, ChatProvider } from './chat-answer.js';
 import type { ChatRequest } from './chat-request.js';
@@ -22,7 +22,7 @@ export type Tier = (typeof TIERS)[number];
  *
  * @example
  * const chat = bindRegistry(new ChatService(openai, anthropic, cache, 'Try again later'), registry);
- * const { value, servedBy } = await withOutcome(() => chat.complete(request, signal));
+ * const { value, servedBy } = await withOutcome(() => chat.complete(request, clientSignal));
  */
 export class ChatService {
   constructor(
@@ -33,25 +33,27 @@ export class ChatService {
   ) {}
 
   /**
-   * Answers a chat: OpenAI first, then the fallbacks below. `signal` (the caller's) cancels the
-   * provider request. It is a required parameter on purpose: a fallback gets the call's
-   * arguments followed by the error, so an optional argument left out would put the error in
-   * its place.
+   * Answers a chat: OpenAI first, then the fallbacks below. `signal`, the caller's (the client's
+   * connection), is optional: the chain sees it as the last argument and cancels the call when it
+   * aborts, without trying the next tier. The provider request gets `callContext().signal`, which
+   * also aborts at the breaker's timeout and at shutdown. Since `signal` may be left out, the
+   * fallbacks are named with `{ append: false }`: they get the arguments as the caller passed them.
    */
   @CircuitBreaker('openai')
-  @Fallback('completeWithAnthropic')
-  async complete(request: ChatRequest, signal: AbortSignal | undefined): Promise<ChatAnswer> {
-    return this.keep(request, await this.openai.complete(request, signal));
+  @Fallback('completeWithAnthropic', { append: false })
+  async complete(request: ChatRequest, signal?: AbortSignal): Promise<ChatAnswer> {
+    void signal;
+    const { signal: guarded } = callContext();
+    return this.keep(request, await this.openai.complete(request, guarded));
   }
 
   /** The second tier: Anthropic. */
   @CircuitBreaker('anthropic')
-  @Fallback('cache')
-  async completeWithAnthropic(
-    request: ChatRequest,
-    signal: AbortSignal | undefined,
-  ): Promise<ChatAnswer> {
-    return this.keep(request, await this.anthropic.complete(request, signal));
+  @Fallback('cache', { append: false })
+  async completeWithAnthropic(request: ChatRequest, signal?: AbortSignal): Promise<ChatAnswer> {
+    void signal;
+    const { signal: guarded } = callContext();
+    return this.keep(request, await this.anthropic.complete(request, guarded));
   }
 
   /** The third tier: the last good answer to the same conversation, if there is one. */

@@ -92,8 +92,8 @@ export function readGatewayConfig(env: Environment = process.env): GatewayConfig
   if (resume !== '0' && resume !== '1') {
     throw new RangeError(`STREAM_RESUME must be "0" or "1", got ${JSON.stringify(resume)}`);
   }
-  const resetTimeoutMs = integer(env, 'RESET_TIMEOUT_MS', 30_000, 1);
-  const maxResetTimeoutMs = optionalInteger(env, 'MAX_RESET_TIMEOUT_MS', resetTimeoutMs);
+  const resetTimeoutMs = integer(env, 'RESET_TIMEOUT_MS', 30_000, 1, MAX_MS);
+  const maxResetTimeoutMs = optionalInteger(env, 'MAX_RESET_TIMEOUT_MS', resetTimeoutMs, MAX_MS);
   return {
     port: integer(env, 'PORT', 3000, 0, 65_535),
     host: text(env, 'HOST') ?? '127.0.0.1',
@@ -107,16 +107,20 @@ export function readGatewayConfig(env: Environment = process.env): GatewayConfig
       'PROVIDER_TIMEOUT_MS',
       openai.fake && anthropic.fake ? 2_000 : 20_000,
       1,
+      MAX_MS,
     ),
     failureThreshold: integer(env, 'FAILURE_THRESHOLD', 3, 1),
     resetTimeoutMs,
     maxResetTimeoutMs,
     cacheMaxEntries: integer(env, 'CACHE_MAX_ENTRIES', 1000, 0),
     degradedMessage: text(env, 'DEGRADED_MESSAGE') ?? DEFAULT_DEGRADED_MESSAGE,
-    shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0),
+    shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, MAX_MS),
     fakePort: integer(env, 'FAKE_PORT', 0, 0, 65_535),
   };
 }
+
+/** The longest delay Node's timers honour: ms variables above it are refused naming the variable. */
+const MAX_MS = 2 ** 31 - 1;
 
 /** A variable's value, trimmed; `undefined` when unset or blank. */
 function text(env: Environment, name: string): string | undefined {

@@ -15,6 +15,7 @@ import { demoPanels } from './demo-panels.js';
 import type { GatewayConfig } from './gateway-config.js';
 import { GoogleChat } from './google-chat.js';
 import { OpenAiChat } from './openai-chat.js';
+import { redactSecrets } from './redact-secrets.js';
 
 /** How much longer than the breaker's `timeout` an SDK request may run before the SDK ends it. */
 export const SDK_TIMEOUT_GRACE_MS = 1_000;
@@ -66,9 +67,24 @@ export class GatewayServices {
     config: GatewayConfig,
     options: GatewayOptions = {},
   ): Promise<GatewayServices> {
-    const log = options.log ?? ((line: string) => console.log(line));
     const needsFake = config.openai.fake || config.anthropic.fake || config.google.fake;
-    const fake = needsFake ? await startFakeProvider({ port: config.fakePort }) : null;
+    const adminToken =
+      config.adminToken ?? (needsFake ? randomBytes(18).toString('base64url') : undefined);
+    // Keys and the operator's token never reach the log, whatever an error message quotes.
+    const log = redactSecrets(options.log ?? ((line: string) => console.log(line)), [
+      config.openai.apiKey,
+      config.anthropic.apiKey,
+      config.google.apiKey,
+      config.adminToken,
+    ]);
+    // The fake's own control port asks for the same token as the gateway's /_control route:
+    // anyone who can reach that port could otherwise switch faults.
+    const fake = needsFake
+      ? await startFakeProvider({
+          port: config.fakePort,
+          ...(adminToken === undefined ? {} : { controlToken: adminToken }),
+        })
+      : null;
     const sdkTimeout = config.timeoutMs + SDK_TIMEOUT_GRACE_MS;
     const openai = new OpenAI({
       apiKey: config.openai.fake ? 'fake-key' : (config.openai.apiKey ?? 'none'),
@@ -126,8 +142,6 @@ export class GatewayServices {
       registry,
       resume: config.streamResume,
     });
-    const adminToken =
-      config.adminToken ?? (fake !== null ? randomBytes(18).toString('base64url') : undefined);
     const controlURL = fake?.controlURL;
     const demoControls =
       controlURL === undefined ? null : new DemoControls(controlURL, chat, adminToken);

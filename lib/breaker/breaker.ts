@@ -1,4 +1,5 @@
 import { defaultClassify } from '../classify/default-classifier.js';
+import { isAbort } from '../classify/sdk-errors.js';
 import { CALLER_ERROR, FAILURE, type Verdict } from '../classify/verdict.js';
 import { CallTimeoutError } from '../errors/call-timeout-error.js';
 import { CapacityExceededError } from '../errors/capacity-exceeded-error.js';
@@ -12,9 +13,7 @@ import { buildSnapshot } from './build-snapshot.js';
 import { announce } from './announce.js';
 import { Circuit, type MoveWatcher } from './circuit.js';
 import { DeadlineSlices } from './deadline-slices.js';
-import { turn } from './event-loop-turn.js';
 import { GuardedCall, InFlightCalls, type CallOwner } from './guarded-call.js';
-import type { SignalSlice } from './signal-slice.js';
 import { UntimedSignals } from './untimed-signals.js';
 import type { BreakerOptions, Clock, ResolvedOptions } from './options.js';
 import type { BreakerSnapshot, ConfigSnapshot } from './snapshot.js';
@@ -129,10 +128,10 @@ export class Breaker implements CallOwner, MoveWatcher {
       if (signal === undefined) {
         const slice = (this.untimed ??= new UntimedSignals(this)).slice();
         if (!light) {
-          return this.runTimed(fn, this.sampler.start(this.clock.now()), circuit.epoch, slice);
+          return slice.runWatched(fn, this.sampler.start(this.clock.now()), circuit.epoch);
         }
         // The fast path, inline: every frame between the caller and `fn` makes the stack that
-        // `fn`'s own errors capture dearer. See runTimed for why the caller gets `fn`'s promise.
+        // `fn`'s own errors capture dearer. See runWatched for why the caller gets `fn`'s promise.
         slice.join();
         let result: T | PromiseLike<T>;
         try {
@@ -147,35 +146,24 @@ export class Breaker implements CallOwner, MoveWatcher {
         promise.then(slice.ok, slice.fail);
         return promise;
       }
-    } else if (light) {
-      // A timed call that joins the newest slice reads no clock and makes no closure: in the
-      // event-loop turn of the last reading only, and while the timers are those it armed (fake
-      // timers are replaced between tests: then a reading re-aims them).
-      const slices = this.deadlines;
-      if (slices !== null) {
-        const slice = slices.tail;
-        if (
-          slice !== null &&
-          slice.open &&
-          slices.readTurn === turn &&
-          slices.armedWith === globalThis.setTimeout
-        ) {
-          return slice.runLight(fn);
-        }
-      }
+    } else if (light && this.deadlines !== null) {
+      // A timed call that joins the newest slice reads no clock and makes no closure.
+      const slice = this.deadlines.lightSlice();
+      if (slice !== null) return slice.runLight(fn);
     }
     const now = this.clock.now();
     const start = measured ? this.sampler.start(now) : UNTIMED;
-    let deadline: SignalSlice | null = null;
-    if (this.timeout !== false) {
-      const slices = (this.deadlines ??= new DeadlineSlices(this, this.timeout, () =>
-        this.clock.now(),
-      ));
-      deadline = slices.sliceAt(now);
-    }
-    const calls = (this.calls ??= new InFlightCalls());
-    const call = new GuardedCall<T>(this, calls, start, circuit.epoch);
-    call.run(fn, deadline, deadline, signal);
+    const deadline =
+      this.timeout === false
+        ? null
+        : (this.deadlines ??= new DeadlineSlices(this, this.timeout, this.clock)).sliceAt(now);
+    const call = new GuardedCall<T>(
+      this,
+      (this.calls ??= new InFlightCalls()),
+      start,
+      circuit.epoch,
+    );
+    call.run(fn, deadline, signal);
     return call.promise;
   }
 
@@ -376,8 +364,14 @@ export class Breaker implements CallOwner, MoveWatcher {
     this.settled();
     const current = this.isCurrent(epoch);
     const circuit = this.circuit;
-    if (!current) circuit.lateTrial(epoch, !verdict.failure, now, verdict.retryAfterMs);
-    if (!verdict.failure) {
+    const aborted = !verdict.failure && isAbort(error);
+    if (!current && !aborted) circuit.lateTrial(epoch, !verdict.failure, now, verdict.retryAfterMs);
+    if (aborted) {
+      // The caller gave up (a client that disconnected, an aborted SDK call): cancelled, neither
+      // the provider's failure nor a success that could close a half-open breaker.
+      stats.cancelled++;
+      circuit.releaseTrial(epoch);
+    } else if (!verdict.failure) {
       stats.callerErrors++;
       if (current) circuit.onSuccess(now, duration);
     } else if (verdict.rateLimited === true) {
@@ -409,41 +403,6 @@ export class Breaker implements CallOwner, MoveWatcher {
     this.stats.cancelled++;
     this.settled();
     this.circuit.releaseTrial(epoch);
-  }
-
-  /**
-   * Runs a call that is timed or may move a non-closed state. The caller gets `fn`'s own promise;
-   * the breaker watches it beside the caller rather than in front of it, so a failure reaches the
-   * caller without being rethrown (a rethrow costs about as much as the error itself), and the
-   * bookkeeping, registered first, is done before the caller resumes.
-   */
-  private runTimed<T>(
-    fn: Guarded<T>,
-    start: number,
-    epoch: number,
-    slice: SignalSlice,
-  ): Promise<T> {
-    slice.join();
-    let result: T | PromiseLike<T>;
-    try {
-      result = fn(slice.signal);
-    } catch (error) {
-      slice.release();
-      this.settleFailure(error, start, epoch, false);
-      return Promise.reject(error);
-    }
-    const promise = result instanceof Promise ? (result as Promise<T>) : Promise.resolve(result);
-    promise.then(
-      () => {
-        slice.release();
-        this.settleSuccess(start, epoch);
-      },
-      (error: unknown) => {
-        slice.release();
-        this.settleFailure(error, start, epoch, false);
-      },
-    );
-    return promise;
   }
 
   /**

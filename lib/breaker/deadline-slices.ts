@@ -1,4 +1,4 @@
-import { currentTurn } from './event-loop-turn.js';
+import { currentTurn, turn } from './event-loop-turn.js';
 import { MAX_MEMBERS, SignalSlice, type SliceOwner } from './signal-slice.js';
 
 /** How late past its aim the shared timer may be before a new slice re-aims it. */
@@ -39,7 +39,7 @@ export class DeadlineSlices {
   constructor(
     private readonly owner: SliceOwner,
     private readonly timeout: number,
-    private readonly now: () => number,
+    private readonly clock: { now(): number },
   ) {
     this.width = sliceWidth(timeout);
   }
@@ -47,13 +47,28 @@ export class DeadlineSlices {
   /** The event-loop turn of the last clock reading: light calls join only in that turn. */
   readTurn = -1;
 
+  /**
+   * The slice a call may join without reading the clock: the newest, while open, in the
+   * event-loop turn of the last reading, and while the timers are those it armed (fake timers
+   * are replaced between tests: then a reading re-aims them). `null` when a reading is needed.
+   */
+  lightSlice(): SignalSlice | null {
+    const slice = this.tail;
+    return slice !== null &&
+      slice.open &&
+      this.readTurn === turn &&
+      this.armedWith === globalThis.setTimeout
+      ? slice
+      : null;
+  }
+
   /** The slice a call that read the clock at `now` joins: the newest, or a new one. */
   sliceAt(now: number): SignalSlice {
     this.readTurn = currentTurn();
     if (this.timer !== null && globalThis.setTimeout !== this.armedWith) {
       // The timer belongs to timers that were replaced (fake timers installed or removed).
       clearTimeout(this.timer);
-      this.arm(this.now());
+      this.arm(this.clock.now());
     }
     const tail = this.tail;
     if (
@@ -106,13 +121,13 @@ export class DeadlineSlices {
   private arm(at: number): void {
     this.armedFor = at;
     this.armedWith = globalThis.setTimeout;
-    this.timer = setTimeout(() => this.fire(), Math.max(0, at - this.now()));
+    this.timer = setTimeout(() => this.fire(), Math.max(0, at - this.clock.now()));
     this.timer.unref?.();
   }
 
   private fire(): void {
     this.timer = null;
-    const now = this.now();
+    const now = this.clock.now();
     // Slices are in deadline order unless the clock went back; so the whole (short) list is
     // looked at, and the timer aims at the earliest deadline left.
     let earliest = Number.POSITIVE_INFINITY;

@@ -51,13 +51,12 @@ export class GuardedCall<T> implements SliceMember {
 
   /**
    * Runs `fn` and settles with its outcome unless the deadline or an abort comes first. `deadline`
-   * is the timed slice the call expires with (`null` without a timeout); `shared` the slice whose
-   * signal it uses when it has no caller's signal.
+   * is the timed slice the call expires with (`null` without a timeout), whose signal it uses
+   * when it has no caller's signal (an untimed call always has one here).
    */
   run(
     fn: (signal: AbortSignal) => T | PromiseLike<T>,
     deadline: SignalSlice | null,
-    shared: SignalSlice | null,
     signal: AbortSignal | undefined,
   ): void {
     this.list.add(this);
@@ -69,7 +68,7 @@ export class GuardedCall<T> implements SliceMember {
       // The deadline's slice counts the call as running, so that it keeps it until it settles.
       if (deadline !== null) (this.holds = deadline).join();
     } else {
-      const slice = (this.holds = shared!);
+      const slice = (this.holds = deadline!);
       slice.join();
       own = slice.signal;
     }

@@ -26,6 +26,8 @@ export const LIVE_OPTION_NAMES = Object.freeze([
   'halfOpenMaxCalls',
   'successThreshold',
   'capacity',
+  'firstChunkTimeout',
+  'idleTimeout',
 ] as const);
 
 /** The name of an option that may change on a live breaker. */
@@ -34,7 +36,8 @@ export type LiveOptionName = (typeof LIVE_OPTION_NAMES)[number];
 /**
  * Changes for {@link Breaker.configure}: any of the {@link LIVE_OPTION_NAMES}, each checked as at
  * construction. `null` turns an optional setting back to its default (off for the rate policies
- * and backoff, no limit for `capacity`), so a JSON body can say it.
+ * and backoff, no limit for `capacity`, `timeout` for the stream deadlines), so a JSON body can
+ * say it.
  */
 export type ConfigChanges = {
   readonly [K in LiveOptionName]?: BreakerOptions[K] | null;
@@ -63,11 +66,15 @@ export function applyChanges(
   if (typeof changes !== 'object' || changes === null || Array.isArray(changes)) {
     throw new TypeError(`${where}: changes must be an object, got ${show(changes)}`);
   }
-  const merged: Record<string, unknown> = { ...current };
+  // Only the options a constructor takes: a resolved field derived from them is not one.
+  const merged: Record<string, unknown> = {};
+  for (const key of OPTION_NAMES)
+    merged[key] = (current as unknown as Record<string, unknown>)[key];
   for (const key of Object.keys(changes)) {
     if (!(LIVE_OPTION_NAMES as readonly string[]).includes(key)) {
       if (OPTION_NAMES.includes(key)) {
-        throw new TypeError(`${where}: ${key} cannot change on a live breaker: ${FIXED[key]}`);
+        const why = FIXED[key] ?? 'it is fixed at construction';
+        throw new TypeError(`${where}: ${key} cannot change on a live breaker: ${why}`);
       }
       validateOptions({ [key]: undefined } as BreakerOptions, where); // unknown: names the near ones
     }

@@ -163,6 +163,41 @@ export class SignalSlice {
     return promise;
   }
 
+  /**
+   * Runs an untimed call that is measured or may move a non-closed state. The caller gets `fn`'s
+   * own promise; the breaker watches it beside the caller rather than in front of it, so a failure
+   * reaches the caller without being rethrown (a rethrow costs about as much as the error itself),
+   * and the bookkeeping, registered first, is done before the caller resumes.
+   */
+  runWatched<T>(
+    fn: (signal: AbortSignal) => T | PromiseLike<T>,
+    start: number,
+    epoch: number,
+  ): Promise<T> {
+    const owner = this.owner;
+    this.join();
+    let result: T | PromiseLike<T>;
+    try {
+      result = fn(this.signal);
+    } catch (error) {
+      this.release();
+      owner.settleFailure(error, start, epoch, false);
+      return Promise.reject(error);
+    }
+    const promise = result instanceof Promise ? (result as Promise<T>) : Promise.resolve(result);
+    promise.then(
+      () => {
+        this.release();
+        owner.settleSuccess(start, epoch);
+      },
+      (error: unknown) => {
+        this.release();
+        owner.settleFailure(error, start, epoch, false);
+      },
+    );
+    return promise;
+  }
+
   /** Aborts the signal with `reason` if a call may still be using it. */
   abortIfLive(reason: () => unknown): void {
     if (this.live > 0 && !this.signal.aborted) this.controller.abort(reason());

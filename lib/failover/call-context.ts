@@ -19,7 +19,23 @@ export interface CallContext {
   readonly level: string;
 }
 
-let current: CallContext | null = null;
+/**
+ * The context of the level starting, kept in plain variables: the object is made only when
+ * {@link callContext} asks for it, so a level that never reads it costs no allocation.
+ */
+let depth = 0;
+let signalNow: AbortSignal | null = null;
+let errorNow: unknown = undefined;
+let attemptNow = 0;
+let levelNow = '';
+
+/** What {@link enterContext} replaced, for {@link leaveContext}. @internal */
+export interface SavedContext {
+  readonly signal: AbortSignal | null;
+  readonly error: unknown;
+  readonly attempt: number;
+  readonly level: string;
+}
 
 /**
  * The context of the guarded call that is starting: its `signal`, the `error` of the level
@@ -44,25 +60,48 @@ let current: CallContext | null = null;
  * }
  */
 export function callContext(): CallContext {
-  if (current === null) {
+  if (signalNow === null) {
     throw new TypeError(
       'callContext() is only available while breakwater starts a guarded call: read it at the ' +
         'start of the decorated method, failover level or fallback, before its first await',
     );
   }
-  return current;
+  return { signal: signalNow, error: errorNow, attempt: attemptNow, level: levelNow };
 }
 
-/** Makes `context` the current one; returns the one it replaces, for {@link leaveContext}. @internal */
-export function enterContext(context: CallContext): CallContext | null {
-  const previous = current;
-  current = context;
-  return previous;
+/**
+ * Makes the given level's context the current one; returns what it replaces (`null` when nothing
+ * was current, the usual case: no allocation), for {@link leaveContext}. @internal
+ */
+export function enterContext(
+  signal: AbortSignal,
+  error: unknown,
+  attempt: number,
+  level: string,
+): SavedContext | null {
+  const saved =
+    depth++ === 0
+      ? null
+      : { signal: signalNow, error: errorNow, attempt: attemptNow, level: levelNow };
+  signalNow = signal;
+  errorNow = error;
+  attemptNow = attempt;
+  levelNow = level;
+  return saved;
 }
 
 /** Puts back the context {@link enterContext} replaced. @internal */
-export function leaveContext(previous: CallContext | null): void {
-  current = previous;
+export function leaveContext(saved: SavedContext | null): void {
+  depth--;
+  if (saved === null) {
+    signalNow = null;
+    errorNow = undefined;
+  } else {
+    signalNow = saved.signal;
+    errorNow = saved.error;
+    attemptNow = saved.attempt;
+    levelNow = saved.level;
+  }
 }
 
 /** A signal that never aborts: the context signal of an unguarded level without a caller's signal. */

@@ -1,4 +1,10 @@
-import { show, validateOptions } from '../breaker/validate-options.js';
+import { ownOptions } from '../breaker/own-options.js';
+import {
+  KNOWN_OPTIONS,
+  show,
+  suggestOption,
+  validateOptions,
+} from '../breaker/validate-options.js';
 import type { BreakerOptions } from '../breaker/options.js';
 import type { BreakerRegistry } from '../registry/breaker-registry.js';
 import { defaultRegistry } from '../registry/default-registry.js';
@@ -138,7 +144,8 @@ export function failover(
   if (!Array.isArray(levels) || levels.length === 0) {
     throw new TypeError(`failover levels must be a non-empty array, got ${show(levels)}`);
   }
-  const append = options?.append !== false;
+  // Everything is checked before any breaker is made: a bad chain leaves the registry as it was.
+  const append = ownOptions(options, 'failover', FAILOVER_OPTIONS)['append'] !== false;
   const chain = levels.map((level: unknown, index) => toLevel(level, index, append));
   const seen = new Set<string>();
   for (const level of chain) {
@@ -146,7 +153,9 @@ export function failover(
     if (seen.has(level.name))
       throw new TypeError(`failover: breaker "${level.name}" appears twice in the chain`);
     seen.add(level.name);
-    registry.get(level.name, level.guard.options);
+  }
+  for (const level of chain) {
+    if (level.guard !== null) registry.get(level.name, level.guard.options);
   }
   const run = (...args: unknown[]) => runChain(chain, registry, undefined, args);
   Object.defineProperty(run, 'name', { value: `failover(${chain.map((l) => l.name).join(', ')})` });
@@ -158,19 +167,13 @@ export function registryOption(
   options: FailoverOptions | undefined,
   where = 'failover',
 ): BreakerRegistry {
-  if (options === undefined) return defaultRegistry;
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`${where} options must be an object, got ${show(options)}`);
-  }
-  for (const key of Object.keys(options)) {
-    if (key !== 'registry' && key !== 'append')
-      throw new TypeError(`${where}: unknown option "${key}"; known options: registry, append`);
-  }
-  const append: unknown = options.append;
+  // Own keys only, read once: an inherited `registry` is ignored, never used unchecked.
+  const own = ownOptions(options, where, FAILOVER_OPTIONS);
+  const append = own['append'];
   if (append !== undefined && typeof append !== 'boolean') {
     throw new TypeError(`${where} option append must be true or false, got ${show(append)}`);
   }
-  const registry = options.registry;
+  const registry = own['registry'] as BreakerRegistry | undefined;
   if (registry === undefined) return defaultRegistry;
   if (typeof registry !== 'object' || registry === null || typeof registry.get !== 'function') {
     throw new TypeError(
@@ -180,7 +183,8 @@ export function registryOption(
   return registry;
 }
 
-const LEVEL_KEYS = new Set(['name', 'call', 'options']);
+const FAILOVER_OPTIONS: ReadonlySet<string> = new Set(['registry', 'append']);
+const LEVEL_KEYS: ReadonlySet<string> = new Set(['name', 'call', 'options']);
 
 /**
  * @internal Checks one level of a chain and makes it. `extraKeys` are the keys a caller such as
@@ -207,7 +211,11 @@ export function toLevel(
         `${where}: unknown key "${key}"; known keys: ${['name', 'call', 'options', ...extraKeys].join(', ')}`,
       );
   }
-  const { name, call, options } = level as { name?: unknown; call?: unknown; options?: unknown };
+  // Own keys only: an inherited `options` is ignored rather than used unchecked.
+  const own = ownOptions(level, where, new Set([...LEVEL_KEYS, ...extraKeys]));
+  const name = own['name'];
+  const call = own['call'];
+  let options = own['options'];
   if (typeof name !== 'string' || name.trim() === '') {
     throw new TypeError(`${where}: name must be a non-empty string, got ${show(name)}`);
   }
@@ -217,6 +225,7 @@ export function toLevel(
     if (typeof options !== 'object' || options === null) {
       throw new TypeError(`${where} ("${name}"): options must be an object, got ${show(options)}`);
     }
+    options = ownOptions(options, `failover level "${name}"`, KNOWN_OPTIONS, suggestOption);
     if ((options as BreakerOptions).name !== undefined)
       throw new TypeError(
         `${where} ("${name}"): options.name is not allowed; the level's name names its breaker`,

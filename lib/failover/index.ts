@@ -15,3 +15,11 @@ export {
 } from './failover.js';
 export { callContext, type CallContext } from './call-context.js';
 export type { LevelGuard } from './chain-level.js';
+export {
+  resolveHedge,
+  type HedgeOptions,
+  type HedgeDelay,
+  type ResolvedHedge,
+} from './hedge-options.js';
+export { HedgeBudget } from './hedge-budget.js';
+export { AdaptiveDelay } from './adaptive-delay.js';

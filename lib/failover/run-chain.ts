@@ -135,7 +135,7 @@ function runLevel(
   error: unknown,
   signal: AbortSignal,
 ): unknown {
-  const previous = enterContext({ signal, error, attempt, level: level.name });
+  const previous = enterContext(signal, error, attempt, level.name);
   try {
     return level.run(self, args, error, signal);
   } finally {

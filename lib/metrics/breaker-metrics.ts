@@ -1,4 +1,5 @@
 import type { CircuitStateName } from '../breaker/state.js';
+import { ownOptions } from '../breaker/own-options.js';
 import { show } from '../breaker/validate-options.js';
 import { isCircuitOpenError } from '../errors/circuit-open-error.js';
 import type { Disposable } from '../events/emitter.js';
@@ -243,14 +244,12 @@ function checkOptions(options: unknown): BreakerMetricsOptions {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new TypeError(`collectBreakerMetrics options must be an object, got ${show(options)}`);
   }
-  for (const key of Object.keys(options)) {
-    if (!OPTION_NAMES.includes(key)) {
-      throw new TypeError(
-        `collectBreakerMetrics: unknown option "${key}"; known options: ${OPTION_NAMES.join(', ')}`,
-      );
-    }
-  }
-  const o = options as BreakerMetricsOptions;
+  // Own keys only, read once: an inherited `register` is ignored, never used unchecked.
+  const o = ownOptions(
+    options,
+    'collectBreakerMetrics',
+    new Set(OPTION_NAMES),
+  ) as BreakerMetricsOptions;
   if (
     o.register !== undefined &&
     (typeof o.register !== 'object' || typeof o.register?.registerMetric !== 'function')

@@ -1,11 +1,7 @@
 import type { Breaker } from '../breaker/breaker.js';
 import type { CircuitStateName, OpenReason } from '../breaker/state.js';
 import type { ConfigureEvent, StateChangeEvent } from '../events/breaker-events.js';
-import {
-  HISTOGRAM_SIZE,
-  quantileOfCounts,
-  type LatencyHistogram,
-} from '../stats/latency-histogram.js';
+import { HISTOGRAM_SIZE, LatencyHistogram, quantileOfCounts } from '../stats/latency-histogram.js';
 
 /**
  * Why a state band began: an open's {@link OpenReason}, `operator` for a reset, hold-open,
@@ -55,7 +51,10 @@ export interface HistorySeries {
 /** What {@link BreakerHistory.toJSON} gives: the samples, the state bands and the marks. */
 export interface BreakerHistoryJSON {
   readonly name: string;
+  /** The breaker's clock at the time of reading, epoch ms: the right edge of a timeline. */
+  readonly now: number;
   readonly intervalMs: number;
+  readonly keepMs: number;
   readonly samples: HistorySeries;
   readonly bands: readonly StateBand[];
   readonly marks: readonly HistoryMark[];
@@ -72,9 +71,8 @@ interface Baseline {
   firstChunk: LatencyHistogram | null;
 }
 
-/** Optional measures other parts of the library may add to a breaker's stats. */
+/** A count a breaker's stats may carry once hedging counts it (a seam for that work). */
 interface OptionalStats {
-  readonly firstChunk?: LatencyHistogram | null;
   readonly hedges?: number;
 }
 
@@ -100,6 +98,8 @@ export class BreakerHistory {
   private readonly bands: StateBand[] = [];
   private readonly marks: HistoryMark[] = [];
   private baseline: Baseline | null = null;
+  /** Streams' times to first chunk, from `streamFirstChunk` events; made on the first. */
+  private firstChunks: LatencyHistogram | null = null;
   private latencyCounts = new Uint32Array(HISTOGRAM_SIZE);
   private firstChunkCounts = new Uint32Array(HISTOGRAM_SIZE);
   private readonly scratch = new Uint32Array(HISTOGRAM_SIZE);
@@ -141,7 +141,7 @@ export class BreakerHistory {
       rejected: stats.rejectedRequests,
       hedges: typeof extra.hedges === 'number' ? extra.hedges : null,
       latency: stats.latency,
-      firstChunk: extra.firstChunk ?? null,
+      firstChunk: this.firstChunks,
     };
     const p95 = this.intervalQuantile(next.latency, last?.latency ?? null, 'latencyCounts');
     const firstChunkP95 = this.intervalQuantile(
@@ -182,6 +182,11 @@ export class BreakerHistory {
     if (this.bands.length > MAX_BANDS) this.bands.shift();
   }
 
+  /** Notes a stream's time to its first content chunk. */
+  firstChunk(durationMs: number): void {
+    (this.firstChunks ??= new LatencyHistogram()).record(durationMs);
+  }
+
   /** Notes a live config change. */
   configured(event: ConfigureEvent): void {
     if (event.changed.length === 0) return;
@@ -193,7 +198,9 @@ export class BreakerHistory {
   toJSON(): BreakerHistoryJSON {
     return {
       name: this.breaker.name,
+      now: this.breaker.options.clock.now(),
       intervalMs: this.intervalMs,
+      keepMs: this.keepMs,
       samples: this.columns,
       bands: this.bands,
       marks: this.marks,

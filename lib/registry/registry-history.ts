@@ -35,9 +35,19 @@ export class RegistryHistory {
   constructor(
     private readonly registry: BreakerRegistry,
     options: HistoryOptions = {},
+    /**
+     * Told of an error reading a breaker (which snapshots do not throw, but a future bug might):
+     * that breaker's sample is skipped, and the timer and the listeners go on.
+     */
+    private readonly onError: (error: unknown) => void = () => {},
   ) {
     if (typeof options !== 'object' || options === null) {
       throw new TypeError(`history options must be an object, got ${show(options)}`);
+    }
+    for (const key of Object.keys(options)) {
+      if (key !== 'intervalMs' && key !== 'keepMs') {
+        throw new TypeError(`history: unknown option "${key}"; known options: intervalMs, keepMs`);
+      }
     }
     this.intervalMs = checkMs('history intervalMs', options.intervalMs, 5_000);
     this.keepMs = checkMs('history keepMs', options.keepMs, 900_000);
@@ -49,11 +59,14 @@ export class RegistryHistory {
     this.subscriptions = [
       registry.on('stateChange', (event) => {
         this.revision++;
-        this.track(event.breaker, false)?.moved(event);
+        this.safely(() => this.track(event.breaker, false)?.moved(event));
+      }),
+      registry.on('streamFirstChunk', (event) => {
+        this.safely(() => this.track(event.breaker)?.firstChunk(event.durationMs));
       }),
       registry.on('configure', (event) => {
         this.revision++;
-        this.track(event.breaker)?.configured(event);
+        this.safely(() => this.track(event.breaker)?.configured(event));
       }),
     ];
     this.sample();
@@ -64,7 +77,9 @@ export class RegistryHistory {
   /** Samples every breaker now (the timer does it every `intervalMs`). */
   sample(): void {
     this.revision++;
-    for (const breaker of this.registry.list()) this.track(breaker.name)?.sample();
+    for (const breaker of this.registry.list()) {
+      this.safely(() => this.track(breaker.name)?.sample());
+    }
     if (this.histories.size > this.registry.list().length) {
       for (const name of this.histories.keys())
         if (!this.registry.has(name)) this.histories.delete(name);
@@ -76,9 +91,16 @@ export class RegistryHistory {
     return this.track(name)?.toJSON();
   }
 
-  /** Every breaker's history, in the registry's order. */
+  /** Every breaker's history, in the registry's order (one that cannot be read is left out). */
   all(): BreakerHistoryJSON[] {
-    return this.registry.list().map((breaker) => this.track(breaker.name)!.toJSON());
+    const all: BreakerHistoryJSON[] = [];
+    for (const breaker of this.registry.list()) {
+      this.safely(() => {
+        const history = this.track(breaker.name);
+        if (history !== undefined) all.push(history.toJSON());
+      });
+    }
+    return all;
   }
 
   /** Stops the timer and the subscriptions. */
@@ -87,6 +109,19 @@ export class RegistryHistory {
     this.subscriptions.length = 0;
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
+  }
+
+  /** Runs `step`, reporting what it throws: it runs in a timer or a listener. */
+  private safely(step: () => void): void {
+    try {
+      step();
+    } catch (error) {
+      try {
+        this.onError(error);
+      } catch {
+        // A throwing onError must not end the process either.
+      }
+    }
   }
 
   private track(name: string, seed = true): BreakerHistory | undefined {
@@ -110,10 +145,11 @@ const shared = new WeakMap<BreakerRegistry, { history: RegistryHistory; users: n
 export function acquireHistory(
   registry: BreakerRegistry,
   options?: HistoryOptions,
+  onError?: (error: unknown) => void,
 ): { readonly history: RegistryHistory; release(): void } {
   let entry = shared.get(registry);
   if (entry === undefined) {
-    entry = { history: new RegistryHistory(registry, options), users: 0 };
+    entry = { history: new RegistryHistory(registry, options, onError), users: 0 };
     shared.set(registry, entry);
   }
   entry.users++;

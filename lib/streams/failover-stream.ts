@@ -1,7 +1,10 @@
 import type { BreakerOptions } from '../breaker/options.js';
+import { ownOptions } from '../breaker/own-options.js';
 import { show } from '../breaker/validate-options.js';
 import { registryOption, toLevel, type FailoverOptions } from '../failover/failover.js';
+import { resolveHedge, type HedgeOptions } from '../failover/hedge-options.js';
 import { outcomeStorage } from '../failover/outcome-record.js';
+import { StreamHedge } from './hedge-race.js';
 import { ChainStream, type StreamLevelRules } from './chain-stream.js';
 import { isContentChunk } from './content.js';
 import type { Resume } from './resume-types.js';
@@ -47,10 +50,17 @@ export type StreamLastResort<A extends unknown[], C> = (
 export type StreamLevel<A extends unknown[], C> =
   StreamProviderLevel<A, C> | StreamLastResort<A, C>;
 
-/** Options of {@link failoverStream}: as {@link failover}'s. */
-export type FailoverStreamOptions = FailoverOptions;
+/** Options of {@link failoverStream}: as {@link failover}'s, and `hedge`. */
+export interface FailoverStreamOptions extends FailoverOptions {
+  /**
+   * Start the next level beside one that has sent no content for `hedge.delay` ms; the first
+   * content chunk wins, the others are aborted and recorded `cancelled`. Default: no hedging.
+   */
+  readonly hedge?: HedgeOptions | undefined;
+}
 
 const EXTRA_KEYS = ['isContent', 'resume'];
+const STREAM_OPTIONS: ReadonlySet<string> = new Set(['registry', 'append', 'hedge']);
 
 /**
  * {@link failover} for streams. `levels` are as there, plus, on a provider level, `isContent` (the
@@ -66,7 +76,9 @@ const EXTRA_KEYS = ['isContent', 'resume'];
  * - a caller's error (a 400) is thrown as it is; a consumer that stops early aborts the level
  *   streaming, which is recorded `cancelled`;
  * - `withOutcome` around code consuming the stream tells who served it (the level that finished)
- *   and every attempt, `interrupted` for a level cut after content.
+ *   and every attempt, `interrupted` for a level cut after content;
+ * - with `hedge`, the next level starts beside one that has sent no content for `hedge.delay` ms,
+ *   and the first content chunk wins (the others are aborted and recorded `cancelled`).
  *
  * @example
  * const chat = failoverStream([
@@ -88,11 +100,15 @@ export function failoverStream<F extends AnyFunction>(
   ],
   options?: FailoverStreamOptions,
 ): (...args: StreamArgs<F>) => AsyncIterable<StreamChunk<F>> {
-  const registry = registryOption(options, 'failoverStream');
+  // Own keys only, read once (an inherited `append` is ignored); `hedge` is the streams' own.
+  const { hedge: given, ...chainOptions } = ownOptions(options, 'failoverStream', STREAM_OPTIONS);
+  const hedge = given === undefined ? null : new StreamHedge(resolveHedge(given));
+  const registry = registryOption(chainOptions as FailoverOptions, 'failoverStream');
   if (!Array.isArray(levels) || levels.length === 0) {
     throw new TypeError(`failoverStream levels must be a non-empty array, got ${show(levels)}`);
   }
-  const append = options?.append !== false;
+  // Everything is checked before any breaker is made: a bad chain leaves the registry as it was.
+  const append = chainOptions['append'] !== false;
   const chain = levels.map((level: unknown, index) =>
     toLevel(level, index, append, EXTRA_KEYS, 'failoverStream'),
   );
@@ -103,11 +119,22 @@ export function failoverStream<F extends AnyFunction>(
     if (seen.has(level.name))
       throw new TypeError(`failoverStream: breaker "${level.name}" appears twice in the chain`);
     seen.add(level.name);
-    registry.get(level.name, level.guard.options);
+  }
+  for (const level of chain) {
+    if (level.guard !== null) registry.get(level.name, level.guard.options);
   }
   const label = `failoverStream(${chain.map((l) => l.name).join(', ')})`;
   const run = (...args: unknown[]) =>
-    new ChainStream(chain, rules, registry, undefined, args, outcomeStorage.getStore(), label);
+    new ChainStream(
+      chain,
+      rules,
+      registry,
+      undefined,
+      args,
+      outcomeStorage.getStore(),
+      label,
+      hedge,
+    );
   Object.defineProperty(run, 'name', { value: label });
   return run as unknown as (...args: StreamArgs<F>) => AsyncIterable<StreamChunk<F>>;
 }
@@ -119,11 +146,12 @@ const DEFAULT_RULES: StreamLevelRules<unknown> = Object.freeze({
 
 function rulesOf(level: unknown, index: number): StreamLevelRules<unknown> {
   if (typeof level === 'function') return DEFAULT_RULES;
-  const { name, isContent, resume } = level as {
-    name: string;
-    isContent?: unknown;
-    resume?: unknown;
-  };
+  // Own keys only: an inherited `resume` is ignored, as toLevel ignores an inherited `options`.
+  const own = level as Record<string, unknown>;
+  const read = (key: string): unknown => (Object.hasOwn(own, key) ? own[key] : undefined);
+  const name = read('name') as string;
+  const isContent = read('isContent');
+  const resume = read('resume');
   const where = `failoverStream level ${index} ("${name}")`;
   if (isContent !== undefined && typeof isContent !== 'function')
     throw new TypeError(`${where}: isContent must be a function, got ${show(isContent)}`);

@@ -94,6 +94,7 @@ function answerStatus(x: Exchange, fault: StatusFault): void {
   const retryAfter = fault.retryAfter ?? (fault.status === 429 ? 1 : false);
   if (retryAfter !== false) headers['retry-after'] = String(retryAfter);
   if (fault.retryAfterMs !== undefined) headers['retry-after-ms'] = String(fault.retryAfterMs);
+  if (fault.headers !== undefined) Object.assign(headers, fault.headers);
   const fields: ErrorFields = {
     message: fault.message,
     type: fault.type,

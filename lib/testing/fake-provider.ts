@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { show } from '../breaker/validate-options.js';
+import { checkOptions, checkProvider, ControlGate } from './fake-provider-options.js';
 import { handleControl, type ActiveFault, type FaultControl } from './control-route.js';
 import {
   copyCounters,
@@ -37,12 +37,16 @@ export interface FakeProviderOptions {
   reply?: ((request: ChatRequest) => string) | undefined;
   /** Path prefix of the HTTP control route, or `false` for none. Default `/_control`. */
   controlPath?: string | false | undefined;
+  /**
+   * When set, the control route's changes (everything but `GET`) need
+   * `Authorization: Bearer <controlToken>` or get a 401: anyone who can reach the port could
+   * otherwise switch faults. Compared in constant time, never echoed. Default: none (open).
+   */
+  controlToken?: string | undefined;
   /** Faults in force from the start, per provider. */
   faults?: Partial<Record<ProviderName, Fault>> | undefined;
 }
 
-const OPTIONS = new Set(['port', 'host', 'apiKey', 'reply', 'controlPath', 'faults']);
-const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 const WIRES: Record<ProviderName, ProviderWire> = {
   openai: openaiWire,
   anthropic: anthropicWire,
@@ -80,6 +84,7 @@ export class FakeProvider implements FaultControl {
   private readonly host: string;
   private readonly requestedPort: number;
   private readonly apiKey: string | undefined;
+  private readonly controlGate: ControlGate;
   private readonly reply: (request: ChatRequest) => string;
   private readonly controlPath: string | false;
   private readonly schedules = new Map<ProviderName, FaultSchedule<Fault>>();
@@ -92,11 +97,12 @@ export class FakeProvider implements FaultControl {
   private address: AddressInfo | null = null;
 
   /** @internal Use {@link startFakeProvider}. */
-  constructor(options: FakeProviderOptions) {
-    checkOptions(options);
+  constructor(given: FakeProviderOptions) {
+    const options = checkOptions(given);
     this.host = options.host ?? '127.0.0.1';
     this.requestedPort = options.port ?? 0;
     this.apiKey = options.apiKey;
+    this.controlGate = new ControlGate(options.controlToken);
     this.reply = options.reply ?? ((request) => `[${request.provider}] ${request.prompt}`);
     this.controlPath = options.controlPath === undefined ? '/_control' : options.controlPath;
     for (const provider of PROVIDERS) {
@@ -243,6 +249,15 @@ export class FakeProvider implements FaultControl {
     const path = new URL(req.url ?? '/', 'http://fake').pathname;
     const control = this.controlPath;
     if (control !== false && (path === control || path.startsWith(`${control}/`))) {
+      if (req.method !== 'GET' && !this.controlGate.allows(req.headers.authorization)) {
+        req.resume();
+        return sendJson(
+          res,
+          401,
+          { error: 'the control route needs "Authorization: Bearer <controlToken>"' },
+          { 'www-authenticate': 'Bearer realm="fake-provider"' },
+        );
+      }
       return handleControl(this, req, res, path.slice(control.length));
     }
     const wire = PROVIDERS.map((p) => WIRES[p]).find((w) => w.matches(path));
@@ -366,55 +381,4 @@ function failed(res: ServerResponse, error: unknown): void {
   } else {
     res.destroy();
   }
-}
-
-function checkProvider(provider: unknown): void {
-  if (!(PROVIDERS as readonly unknown[]).includes(provider)) {
-    throw new TypeError(`provider must be one of ${PROVIDERS.join(', ')}; got ${show(provider)}`);
-  }
-}
-
-function checkOptions(options: FakeProviderOptions): void {
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`startFakeProvider options must be an object, got ${show(options)}`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!OPTIONS.has(key))
-      throw new TypeError(
-        `startFakeProvider: unknown option "${key}"; known: ${[...OPTIONS].join(', ')}`,
-      );
-  }
-  const { port, host, apiKey, reply, controlPath, faults } = options;
-  if (
-    port !== undefined &&
-    (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535)
-  ) {
-    throw new RangeError(`port must be an integer from 0 to 65535, got ${show(port)}`);
-  }
-  if (host !== undefined && !LOOPBACK.has(host)) {
-    throw new RangeError(
-      `host must be a loopback address (${[...LOOPBACK].join(', ')}), got ${show(host)}`,
-    );
-  }
-  if (apiKey !== undefined && (typeof apiKey !== 'string' || apiKey === '')) {
-    throw new TypeError(`apiKey must be a non-empty string, got ${show(apiKey)}`);
-  }
-  if (reply !== undefined && typeof reply !== 'function') {
-    throw new TypeError(`reply must be a function (request) => string, got ${show(reply)}`);
-  }
-  if (
-    controlPath !== undefined &&
-    controlPath !== false &&
-    (typeof controlPath !== 'string' || !/^\/[^?#]*[^/?#]$/.test(controlPath))
-  ) {
-    throw new TypeError(
-      `controlPath must be a path such as "/_control" (no trailing slash) or false, got ${show(controlPath)}`,
-    );
-  }
-  if (faults !== undefined && (typeof faults !== 'object' || faults === null)) {
-    throw new TypeError(
-      `faults must be an object such as { openai: { kind: 'status', status: 503 } }, got ${show(faults)}`,
-    );
-  }
-  for (const key of Object.keys(faults ?? {})) checkProvider(key);
 }

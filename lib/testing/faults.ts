@@ -24,6 +24,12 @@ export interface StatusFault extends FaultTiming {
   readonly type?: string | undefined;
   /** The body's error `code` (OpenAI only). Default: the usual code for the status. */
   readonly code?: string | undefined;
+  /**
+   * Extra response headers, sent as they are: rate-limit headers
+   * (`x-ratelimit-reset-requests`, `anthropic-ratelimit-requests-reset`), absurd ones included,
+   * to see what a client makes of them. Names and values must be valid HTTP header text.
+   */
+  readonly headers?: Readonly<Record<string, string>> | undefined;
 }
 
 /**
@@ -133,7 +139,7 @@ export type Fault =
 export type FaultKind = Fault['kind'];
 
 const FIELDS: Record<FaultKind, readonly string[]> = {
-  status: ['status', 'retryAfter', 'retryAfterMs', 'message', 'type', 'code'],
+  status: ['status', 'retryAfter', 'retryAfterMs', 'message', 'type', 'code', 'headers'],
   hang: ['afterChunks'],
   slow: ['delayMs', 'chunkDelayMs'],
   reset: [],
@@ -165,7 +171,8 @@ export function validateFault(fault: unknown, where = 'fault'): Fault {
       `${where} must be an object such as { kind: 'status', status: 503 }, got ${show(fault)}`,
     );
   }
-  const f = fault as Record<string, unknown>;
+  // Own keys only, read once: an inherited `status` or `delayMs` is ignored, never used unchecked.
+  const f: Record<string, unknown> = Object.fromEntries(Object.entries(fault));
   const kind = f['kind'];
   if (typeof kind !== 'string' || !Object.hasOwn(FIELDS, kind)) {
     throw new TypeError(
@@ -214,6 +221,7 @@ export function validateFault(fault: unknown, where = 'fault'): Fault {
       text('message');
       text('type');
       text('code');
+      if (f['headers'] !== undefined) f['headers'] = checkHeaders(f['headers'], `${where}.headers`);
       break;
     }
     case 'slow':
@@ -243,4 +251,24 @@ export function validateFault(fault: unknown, where = 'fault'): Fault {
       break;
   }
   return f as unknown as Fault;
+}
+
+/** Header text Node will send: a token for the name, no control characters but tab in the value. */
+function checkHeaders(headers: unknown, where: string): Record<string, string> {
+  if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) {
+    throw new TypeError(
+      `${where} must be an object of header names to strings, got ${show(headers)}`,
+    );
+  }
+  const own: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (!/^[!#$%&'*+.^_`|~0-9a-z-]+$/i.test(name)) {
+      throw new TypeError(`${where}: ${show(name)} is not a valid header name`);
+    }
+    if (typeof value !== 'string' || /[^\t\x20-\x7e\x80-\xff]/.test(value)) {
+      throw new TypeError(`${where}.${name} must be a string of header text, got ${show(value)}`);
+    }
+    own[name] = value;
+  }
+  return own;
 }

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { decoratorSuite } from './decorator-suite.js';
+import { signalSuite } from './signal-suite.js';
 import { chainOutcomeSuite } from './chain-outcome-suite.js';
 
 describe('decorator compilation (standard)', () => {
@@ -12,3 +13,4 @@ describe('decorator compilation (standard)', () => {
 
 decoratorSuite('standard');
 chainOutcomeSuite('standard');
+signalSuite('standard');

@@ -15,6 +15,7 @@ import {
 } from '../../lib/index.js';
 import { HttpError } from './fixtures/fake-provider.js';
 import { Llm, type ChatClient } from './fixtures/readme-llm.js';
+import { Assistant, type SignalClient } from './fixtures/readme-assistant.js';
 
 const root = new URL('../../../', import.meta.url);
 
@@ -134,6 +135,38 @@ describe('docs/decorators.md examples', () => {
       },
     });
     expect(getBreakerMetadata(Llm).map((m) => m.method)).to.deep.equal(['complete', 'anthropic']);
+  });
+
+  it('gives the optional-parameter example its signal, and its fallback the error in the context', async () => {
+    const registry = new BreakerRegistry();
+    const seen: { options: unknown; signal: AbortSignal }[] = [];
+    const failing: SignalClient = {
+      complete: (_prompt, options) => {
+        seen.push({ options, signal: options.signal });
+        return Promise.reject(new HttpError(503, 'openai down'));
+      },
+    };
+    const answering: SignalClient = {
+      complete: (prompt, options) => {
+        seen.push({ options, signal: options.signal });
+        return Promise.resolve(`claude:${prompt}`);
+      },
+    };
+    const warn = console.warn;
+    const warnings: string[] = [];
+    console.warn = (line: string) => warnings.push(line);
+    try {
+      const assistant = bindRegistry(new Assistant(failing, answering), registry);
+      expect(await assistant.ask('hi')).to.equal('claude:hi');
+    } finally {
+      console.warn = warn;
+    }
+    expect(warnings).to.deep.equal(['openai failed: Error: openai down']);
+    expect(seen.map((s) => Object.keys(s.options as object))).to.deep.equal([
+      ['signal'],
+      ['signal'],
+    ]);
+    expect(seen.every((s) => s.signal instanceof AbortSignal && !s.signal.aborted)).to.equal(true);
   });
 
   it('shows only code that the specs run (every snippet is in the file it names)', () => {

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { decoratorSuite } from '../decorators/decorator-suite.js';
+import { signalSuite } from '../decorators/signal-suite.js';
 import { chainOutcomeSuite } from '../decorators/chain-outcome-suite.js';
 import { Llm } from '../decorators/fixtures/llm.js';
 
@@ -16,3 +17,4 @@ describe('decorator compilation (experimentalDecorators)', () => {
 
 decoratorSuite('legacy');
 chainOutcomeSuite('legacy');
+signalSuite('legacy');

@@ -72,6 +72,11 @@ const CONTEXT: Record<string, string> = {
   fake: "declare const fake: import('breakwater/testing').FakeProvider;",
   clock: 'declare const clock: { now(): number; tickAsync(ms: number): Promise<number> };',
   body: "declare const body: { model: string; messages: { role: 'user'; content: string }[] };",
+  AskOptions: 'interface AskOptions { readonly temperature?: number }',
+  SignalClient:
+    'interface SignalClient { complete(prompt: string, options: AskOptions & { signal: AbortSignal }): Promise<string>; }',
+  chatBody:
+    "declare const chatBody: (prompt: string) => { model: string; messages: { role: 'user'; content: string }[] };",
   OpenAI: "import OpenAI from 'openai';",
   Anthropic: "import Anthropic from '@anthropic-ai/sdk';",
   Chat: "type Chat = { messages: { role: 'user' | 'assistant'; content: string }[] };",
@@ -79,7 +84,7 @@ const CONTEXT: Record<string, string> = {
   inject: "import { inject } from 'tsyringe';",
 };
 /** Context names that need another declared first. */
-const NEEDS: Record<string, string> = { llm: 'Llm' };
+const NEEDS: Record<string, string> = { llm: 'Llm', SignalClient: 'AskOptions' };
 
 const escape = (name: string) => name.replace(/\$/g, '\\$');
 
@@ -113,7 +118,10 @@ export function snippetModule(
   const taken = new Set<string>();
   const imports: string[] = [];
   for (const { specifier, names } of exported) {
-    const wanted = names.filter((name) => !taken.has(name) && !(name in CONTEXT) && needed(name));
+    // `default` is no name to import by: a word such as 'sdk-default' in a snippet must not pull it in.
+    const wanted = names.filter(
+      (name) => name !== 'default' && !taken.has(name) && !(name in CONTEXT) && needed(name),
+    );
     wanted.forEach((name) => taken.add(name));
     if (wanted.length > 0) imports.push(`import { ${wanted.join(', ')} } from '${specifier}';`);
   }

@@ -107,6 +107,25 @@ describe('RegistryHistory', () => {
     expect(s.firstChunkP95).to.deep.equal([null, null]);
   });
 
+  it("samples streams' time to first chunk from their streamFirstChunk events", async () => {
+    const registry = new BreakerRegistry({ defaults: { timeout: false } });
+    const breaker = registry.get('openai');
+    history = new RegistryHistory(registry, { intervalMs: 1_000 });
+    for (let i = 0; i < 3; i++) {
+      const chunks = breaker.stream(async function* () {
+        await new Promise((resolve) => timers.setTimeout(resolve, 300));
+        yield { choices: [{ index: 0, delta: { content: 'hi' } }] };
+      });
+      const read = (async () => {
+        for await (const chunk of chunks) expect(chunk).to.have.property('choices');
+      })();
+      await timers.tickAsync(300);
+      await read;
+    }
+    await timers.tickAsync(100);
+    expect(history.of('openai')!.samples.firstChunkP95).to.deep.equal([319]);
+  });
+
   it('keeps a bounded ring: samples older than keepMs are dropped', async () => {
     const registry = new BreakerRegistry();
     registry.get('openai');
@@ -133,6 +152,10 @@ describe('RegistryHistory', () => {
 
   it('refuses bad options naming them', () => {
     const registry = new BreakerRegistry();
+    expect(() => new RegistryHistory(registry, { interval: 5 } as never)).to.throw(
+      TypeError,
+      /history: unknown option "interval"; known options: intervalMs, keepMs/,
+    );
     expect(() => new RegistryHistory(registry, { intervalMs: 0 })).to.throw(
       RangeError,
       /history intervalMs .* got 0/,

@@ -102,6 +102,32 @@ describe('BreakerRegistry', () => {
     }
   });
 
+  it('close(0) aborts every call in flight at once: timed, untimed, with a caller signal', async () => {
+    const registry = new BreakerRegistry();
+    const signals: AbortSignal[] = [];
+    const hang = (signal: AbortSignal): Promise<never> => {
+      signals.push(signal);
+      return new Promise(() => undefined);
+    };
+    const calls = [
+      registry.get('timed', { timeout: 60_000 }).execute(hang),
+      registry.get('untimed', { timeout: false }).execute(hang),
+      registry.get('caller', { timeout: 60_000 }).execute(hang, new AbortController().signal),
+    ].map((call) => rejection(call));
+    const closing = registry.close(0);
+    expect(signals).to.have.length(3);
+    expect(signals.every((signal) => signal.aborted)).to.equal(true);
+    // The untimed call's caller gets `fn`'s own promise; the other two are given up at once.
+    const [timed, , caller] = await Promise.all([calls[0], Promise.resolve(), calls[2]]);
+    expect((timed as Error).name).to.equal('AbortError');
+    expect((caller as Error).name).to.equal('AbortError');
+    await closing;
+    // A bad wait is refused through the promise, as main's close() does since the merge.
+    const refused = await rejection(new BreakerRegistry().close(-1));
+    expect(refused).to.be.instanceOf(RangeError);
+    expect((refused as Error).message).to.match(/timeoutMs.*-1/);
+  });
+
   it('removes a breaker on request', () => {
     const registry = new BreakerRegistry();
     registry.get('x');

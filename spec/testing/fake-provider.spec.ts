@@ -225,6 +225,6 @@ describe('validateFault', () => {
       { kind: 'streamDelay', delayMs: 50, chunkDelayMs: 1 },
       { kind: 'streamMalformed', afterChunks: 0, data: '{"x":' },
     ];
-    for (const fault of good) expect(validateFault(fault)).to.equal(fault);
+    for (const fault of good) expect(validateFault(fault)).to.deep.equal(fault);
   });
 });

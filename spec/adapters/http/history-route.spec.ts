@@ -89,6 +89,18 @@ for (const framework of FRAMEWORKS) {
       }
     });
 
+    it('refuses bad history options when the router is made', () => {
+      const { registry } = clockedRegistry();
+      expect(() => adminApp(framework, registry, { history: { intervalMs: 0 } })).to.throw(
+        RangeError,
+        /history intervalMs must be a positive number of ms, got 0/,
+      );
+      expect(() => adminApp(framework, registry, { history: 'yes' })).to.throw(
+        TypeError,
+        /history must be false or an object, got "yes"/,
+      );
+    });
+
     it('history: false keeps none and answers 404', async () => {
       const { registry } = clockedRegistry();
       registry.get('openai');
