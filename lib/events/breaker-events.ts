@@ -49,6 +49,12 @@ export interface FallbackEvent {
   readonly error: unknown;
 }
 
+/** A hedged chain started this breaker's level beside a slow one (`started`), or it won (`won`). */
+export interface HedgeEvent {
+  readonly breaker: string;
+  readonly kind: 'started' | 'won';
+}
+
 /** Every event a breaker (and a registry, for all of its breakers) emits. */
 export interface BreakerEvents {
   stateChange: StateChangeEvent;
@@ -62,4 +68,5 @@ export interface BreakerEvents {
   timeout: OutcomeEvent;
   reject: RejectEvent;
   fallback: FallbackEvent;
+  hedge: HedgeEvent;
 }

@@ -3,7 +3,9 @@ import type { BreakerOptions } from '../breaker/options.js';
 import type { BreakerRegistry } from '../registry/breaker-registry.js';
 import { defaultRegistry } from '../registry/default-registry.js';
 import type { ChainLevel, LevelGuard } from './chain-level.js';
+import { resolveHedge, type HedgeOptions } from './hedge-options.js';
 import { runChain } from './run-chain.js';
+import { HedgeState, runHedged } from './run-hedged.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any function may head a chain
 type AnyFunction = (...args: any[]) => any;
@@ -91,6 +93,12 @@ export interface FailoverOptions {
    * place. The types refuse the default form for such arguments.
    */
   readonly append?: boolean | undefined;
+  /**
+   * Hedging: when a level has not answered after `hedge.delay` ms (or its adaptive delay), the
+   * next level starts beside it; the first answer wins and the others are aborted and recorded
+   * `cancelled`. See {@link HedgeOptions}. Default: no hedging.
+   */
+  readonly hedge?: HedgeOptions | undefined;
 }
 
 /**
@@ -135,6 +143,7 @@ export function failover(
   options?: FailoverOptions,
 ): (...args: unknown[]) => Promise<unknown> {
   const registry = registryOption(options);
+  const hedged = options?.hedge === undefined ? null : resolveHedge(options.hedge);
   if (!Array.isArray(levels) || levels.length === 0) {
     throw new TypeError(`failover levels must be a non-empty array, got ${show(levels)}`);
   }
@@ -148,7 +157,11 @@ export function failover(
     seen.add(level.name);
     registry.get(level.name, level.guard.options);
   }
-  const run = (...args: unknown[]) => runChain(chain, registry, undefined, args);
+  const state = hedged === null ? null : new HedgeState(hedged, chain.length);
+  const run =
+    state === null
+      ? (...args: unknown[]) => runChain(chain, registry, undefined, args)
+      : (...args: unknown[]) => runHedged(chain, registry, args, state);
   Object.defineProperty(run, 'name', { value: `failover(${chain.map((l) => l.name).join(', ')})` });
   return run;
 }
@@ -159,8 +172,10 @@ function registryOption(options: FailoverOptions | undefined): BreakerRegistry {
     throw new TypeError(`failover options must be an object, got ${show(options)}`);
   }
   for (const key of Object.keys(options)) {
-    if (key !== 'registry' && key !== 'append')
-      throw new TypeError(`failover: unknown option "${key}"; known options: registry, append`);
+    if (key !== 'registry' && key !== 'append' && key !== 'hedge')
+      throw new TypeError(
+        `failover: unknown option "${key}"; known options: registry, append, hedge`,
+      );
   }
   const append: unknown = options.append;
   if (append !== undefined && typeof append !== 'boolean') {
