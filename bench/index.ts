@@ -42,3 +42,6 @@ if (existsSync(http) && process.env['BENCH_SKIP_HTTP'] !== '1') {
   };
   await benchProtect(log);
 }
+
+const { benchStreams } = await import('./streams.js');
+await benchStreams(quick, log);

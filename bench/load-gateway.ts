@@ -148,6 +148,14 @@ export function renderLoadReport(report: GatewayLoadReport): string {
 }
 
 if (isMain(import.meta.url)) {
-  const report = await loadGateway();
-  if (report.non2xx > 0 || report.errors > 0) process.exitCode = 1;
+  if (process.argv.includes('--stream')) {
+    // Streaming mode: `npm run load -- --stream`.
+    const { loadGatewayStreams } = await import('./load-gateway-streams.js');
+    const resumed = await loadGatewayStreams(undefined, { resume: true });
+    await loadGatewayStreams(undefined, { resume: false });
+    if (resumed.full !== resumed.streams) process.exitCode = 1;
+  } else {
+    const report = await loadGateway();
+    if (report.non2xx > 0 || report.errors > 0) process.exitCode = 1;
+  }
 }

@@ -12,3 +12,4 @@ export * from './stats/index.js';
 export * from './store/index.js';
 export * from './failover/index.js';
 export * from './decorators/index.js';
+export * from './streams/index.js';

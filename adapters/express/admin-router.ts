@@ -64,13 +64,17 @@ export function adminRouter(
       node: req,
       parsedBody: (req as { body?: unknown }).body,
     };
-    core.answer(request, match).then((answer) => {
-      if (answer.kind === 'events') return core.openEvents(req, res);
-      if (res.headersSent) return;
-      res.statusCode = answer.status;
-      for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
-      res.end(answer.body);
-    }, next);
+    core
+      .answer(request, match)
+      .then((answer) => {
+        if (answer.kind === 'events') return core.openEvents(req, res);
+        if (res.headersSent) return;
+        res.statusCode = answer.status;
+        for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
+        res.end(answer.body);
+      })
+      // Whatever throws while writing goes to Express's error handling, never unhandled.
+      .catch(next);
   };
   return Object.defineProperties(router, {
     close: { value: () => core.close() },

@@ -11,7 +11,7 @@ import { AdminAuth } from './admin-auth.js';
 import type { MetricsSource, ResolvedAdminOptions } from './admin-options.js';
 import { matchRoute, type MatchedRoute, type RouteMatch } from './admin-routes.js';
 import { dashboardPage } from './dashboard-page.js';
-import { EventStreams } from './event-streams.js';
+import { EVENT_STREAM_HEADERS, EventStreams } from './event-streams.js';
 import { readHealth } from './health.js';
 import { checkBody } from './request-body.js';
 
@@ -54,7 +54,7 @@ export class AdminCore<Req> {
     loadMetrics?: MetricsLoader,
   ) {
     this.auth = new AdminAuth(options.token, options.authorize);
-    this.streams = new EventStreams(registry, options.eventsInterval);
+    this.streams = new EventStreams(registry, options.eventsInterval, options.onError);
     if (options.metrics !== undefined) this.metrics = options.metrics;
     else if (loadMetrics === undefined) this.metrics = false;
     else {
@@ -138,10 +138,13 @@ export class AdminCore<Req> {
       const refusal = await checkBody(request.node, request.parsedBody, this.options.bodyLimit);
       if (refusal !== null) return refusal;
     }
-    return this.serve(match);
+    return this.serve(match, request.method);
   }
 
-  private async serve(match: MatchedRoute): Promise<AdminAnswer | EventStreamAnswer> {
+  private async serve(
+    match: MatchedRoute,
+    method: string,
+  ): Promise<AdminAnswer | EventStreamAnswer> {
     switch (match.name) {
       case 'dashboard':
         return this.dashboard();
@@ -157,6 +160,10 @@ export class AdminCore<Req> {
       case 'metrics':
         return this.renderMetrics();
       case 'events':
+        // HEAD gets the stream's headers and ends: a stream that never ends would hold the
+        // connection, and any request pipelined behind it, forever.
+        if (method === 'HEAD')
+          return { kind: 'answer', status: 200, headers: EVENT_STREAM_HEADERS, body: '' };
         return { kind: 'events' };
       case 'show':
       case 'reset':

@@ -1,4 +1,14 @@
+import { checkTimerMs, hasOwn, ownOptions } from '../../lib/breaker/own-options.js';
 import { show } from '../../lib/breaker/validate-options.js';
+
+/** What an `Authorization: Bearer` header can carry and the router can read back. */
+const TOKEN = /^[\x21-\x7e]+$/;
+
+function describeBadToken(token: string): string {
+  if (/\s/.test(token)) return 'whitespace in it';
+  if (/[^\x00-\x7f]/.test(token)) return 'non-ASCII characters in it';
+  return 'control characters in it';
+}
 
 /** What a request to the admin router asks for: handed to `authorize` with the request. */
 export interface AdminAccess {
@@ -85,6 +95,8 @@ export interface AdminOptions<Req> {
 
 /** {@link AdminOptions} checked, with defaults filled in. */
 export interface ResolvedAdminOptions<Req> {
+  /** Every option as read (own keys only), for the options an adapter adds and checks itself. */
+  readonly extra: Readonly<Record<string, unknown>>;
   readonly token: string | undefined;
   readonly authorize: Authorize<Req> | undefined;
   readonly metrics: MetricsSource | false | undefined;
@@ -114,20 +126,21 @@ export function validateAdminOptions<Req>(
   where: string,
   extra: readonly string[] = [],
 ): ResolvedAdminOptions<Req> {
-  if (options === undefined) options = {};
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new TypeError(`${where} options must be an object, got ${show(options)}`);
-  }
-  const known = [...ADMIN_OPTION_NAMES, ...extra];
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) {
-      throw new TypeError(`${where}: unknown option "${key}"; known options: ${known.join(', ')}`);
-    }
-  }
-  const o = options as AdminOptions<Req>;
+  // Own keys only, read once: an inherited `token` is ignored, never used unchecked.
+  const o = ownOptions(
+    options,
+    where,
+    new Set([...ADMIN_OPTION_NAMES, ...extra]),
+  ) as AdminOptions<Req>;
   if (o.token !== undefined && (typeof o.token !== 'string' || o.token.trim() === '')) {
     const shown = typeof o.token === 'string' ? 'an empty string' : show(o.token);
     throw new TypeError(`${where}: token must be a non-empty string, got ${shown}`);
+  }
+  if (o.token !== undefined && !TOKEN.test(o.token)) {
+    // Never shown: the message says what is wrong with it, not what it is.
+    throw new TypeError(
+      `${where}: token must be printable ASCII without spaces (what an "Authorization: Bearer <token>" header can carry); the token given has ${describeBadToken(o.token)}`,
+    );
   }
   if (o.authorize !== undefined && typeof o.authorize !== 'function') {
     throw new TypeError(`${where}: authorize must be a function, got ${show(o.authorize)}`);
@@ -138,18 +151,15 @@ export function validateAdminOptions<Req>(
     );
   }
   const panels = checkPanels(o.panels, where);
-  const eventsInterval = o.eventsInterval ?? 1_000;
-  if (
-    typeof eventsInterval !== 'number' ||
-    !Number.isFinite(eventsInterval) ||
-    eventsInterval < 50
-  ) {
-    throw new RangeError(
-      `${where}: eventsInterval must be a number of ms >= 50, got ${show(eventsInterval)}`,
-    );
-  }
-  const bodyLimit = o.bodyLimit ?? 16_384;
-  if (typeof bodyLimit !== 'number' || !Number.isInteger(bodyLimit) || bodyLimit < 0) {
+  // Only `undefined` means "not given": `null` is a value, and refused like any other wrong one.
+  const eventsInterval = checkTimerMs(
+    'eventsInterval',
+    o.eventsInterval === undefined ? 1_000 : o.eventsInterval,
+    50,
+    where,
+  );
+  const bodyLimit = o.bodyLimit === undefined ? 16_384 : o.bodyLimit;
+  if (typeof bodyLimit !== 'number' || !Number.isSafeInteger(bodyLimit) || bodyLimit < 0) {
     throw new RangeError(
       `${where}: bodyLimit must be a non-negative integer of bytes, got ${show(bodyLimit)}`,
     );
@@ -158,6 +168,7 @@ export function validateAdminOptions<Req>(
     throw new TypeError(`${where}: onError must be a function, got ${show(o.onError)}`);
   }
   return {
+    extra: o as Readonly<Record<string, unknown>>,
     token: o.token,
     authorize: o.authorize,
     metrics: o.metrics,
@@ -179,6 +190,36 @@ function isMetricsSource(value: unknown): value is MetricsSource {
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
+const PANEL_KEYS = ['title', 'description', 'buttons'];
+const BUTTON_KEYS = ['label', 'method', 'url', 'body'];
+
+/**
+ * Whether `url` is a path on the page's own origin: one leading `/`, and resolved by a browser
+ * against any origin it stays there. `//evil.example` and `/\evil.example` (a browser reads `\`
+ * as `/`), or a tab or newline a browser drops (`/\t/evil.example`), are refused.
+ */
+function isSameOriginPath(url: unknown): url is string {
+  if (typeof url !== 'string' || !url.startsWith('/') || /[\\\s\u0000-\u001f\u007f]/.test(url))
+    return false;
+  try {
+    return new URL(url, 'http://origin.invalid').origin === 'http://origin.invalid';
+  } catch {
+    return false;
+  }
+}
+
+/** Own keys only, and no unknown ones: a panel is shown as it was checked. */
+function checkKeys(value: object, known: readonly string[], at: string): void {
+  for (const key of Object.keys(value)) {
+    if (!known.includes(key))
+      throw new TypeError(`${at}: unknown key "${key}"; known keys: ${known.join(', ')}`);
+  }
+  for (const key of known) {
+    if (!hasOwn(value, key) && key in value)
+      throw new TypeError(`${at}.${key} must be the object's own property, not inherited`);
+  }
+}
+
 function checkPanels(panels: unknown, where: string): readonly DashboardPanel[] {
   if (panels === undefined) return [];
   if (!Array.isArray(panels))
@@ -193,6 +234,7 @@ function checkPanels(panels: unknown, where: string): readonly DashboardPanel[] 
     ) {
       throw new TypeError(`${at} must have a non-empty title, got ${show(panel)}`);
     }
+    checkKeys(panel, PANEL_KEYS, at);
     if (panel.description !== undefined && typeof panel.description !== 'string') {
       throw new TypeError(`${at}.description must be a string, got ${show(panel.description)}`);
     }
@@ -203,18 +245,15 @@ function checkPanels(panels: unknown, where: string): readonly DashboardPanel[] 
       if (typeof button?.label !== 'string' || button.label === '') {
         throw new TypeError(`${b}.label must be a non-empty string, got ${show(button?.label)}`);
       }
+      checkKeys(button, BUTTON_KEYS, b);
       if (!METHODS.includes(button.method as string)) {
         throw new TypeError(
           `${b}.method must be one of ${METHODS.join(', ')}, got ${show(button.method)}`,
         );
       }
-      if (
-        typeof button.url !== 'string' ||
-        !button.url.startsWith('/') ||
-        button.url.startsWith('//')
-      ) {
+      if (!isSameOriginPath(button.url)) {
         throw new TypeError(
-          `${b}.url must be a path on the app's own origin (starting with one "/"), got ${show(button.url)}`,
+          `${b}.url must be a path on the app's own origin (one leading "/", no "\\", spaces or control characters), got ${show(button.url)}`,
         );
       }
     });

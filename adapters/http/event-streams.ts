@@ -3,6 +3,15 @@ import type { StateChangeEvent } from '../../lib/events/breaker-events.js';
 import type { Disposable } from '../../lib/events/emitter.js';
 import type { BreakerRegistry } from '../../lib/registry/breaker-registry.js';
 
+/** The headers of `GET /events`, and of `HEAD /events` (which gets them and no body). */
+export const EVENT_STREAM_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-store, no-transform',
+  connection: 'keep-alive',
+  'x-accel-buffering': 'no',
+  'x-content-type-options': 'nosniff',
+});
+
 /** A client that has this much unsent data is too slow to follow: its stream is ended. */
 const MAX_BUFFERED_BYTES = 1 << 20;
 
@@ -24,6 +33,8 @@ export class EventStreams {
   constructor(
     private readonly registry: BreakerRegistry,
     private readonly intervalMs: number,
+    /** Told of an error building a frame; the frame is skipped and the streams go on. */
+    private readonly onError: (error: unknown) => void = () => {},
   ) {}
 
   /** How many clients are connected. */
@@ -35,13 +46,7 @@ export class EventStreams {
   open(request: IncomingMessage, response: ServerResponse): void {
     request.socket.setNoDelay(true);
     request.socket.setTimeout(0);
-    response.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-store, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-      'x-content-type-options': 'nosniff',
-    });
+    response.writeHead(200, EVENT_STREAM_HEADERS);
     response.write('retry: 2000\n\n');
     this.clients.add(response);
     response.once('close', () => this.leave(response));
@@ -75,12 +80,13 @@ export class EventStreams {
     this.timer = null;
   }
 
-  private broadcast(frame: string): void {
+  private broadcast(frame: string | null): void {
+    if (frame === null) return;
     for (const client of this.clients) this.send(client, frame);
   }
 
-  private send(client: ServerResponse, frame: string): void {
-    if (client.writableEnded || client.destroyed) return;
+  private send(client: ServerResponse, frame: string | null): void {
+    if (frame === null || client.writableEnded || client.destroyed) return;
     if (client.writableLength > MAX_BUFFERED_BYTES) {
       client.destroy();
       return;
@@ -88,13 +94,35 @@ export class EventStreams {
     client.write(frame);
   }
 
-  private snapshotFrame(): string {
-    return frame('snapshot', { at: Date.now(), breakers: this.registry.snapshot() });
+  /**
+   * Frames are built in a timer and in event listeners, where a throw would end the process:
+   * they are total, and an error (which snapshots no longer throw, but a future bug might) is
+   * reported to `onError` and the frame skipped.
+   */
+  private snapshotFrame(): string | null {
+    return this.safely(() =>
+      frame('snapshot', { at: Date.now(), breakers: this.registry.snapshot() }),
+    );
   }
 
-  private stateFrame(event: StateChangeEvent): string {
-    const snapshot = this.registry.find(event.breaker)?.snapshot() ?? null;
-    return frame('state', { ...event, snapshot });
+  private stateFrame(event: StateChangeEvent): string | null {
+    return this.safely(() => {
+      const snapshot = this.registry.find(event.breaker)?.snapshot() ?? null;
+      return frame('state', { ...event, snapshot });
+    });
+  }
+
+  private safely(build: () => string): string | null {
+    try {
+      return build();
+    } catch (error) {
+      try {
+        this.onError(error);
+      } catch {
+        // A throwing onError must not end the process either.
+      }
+      return null;
+    }
   }
 }
 

@@ -1,7 +1,8 @@
 import { Breaker } from '../../lib/breaker/breaker.js';
 import { given } from '../../lib/breaker/given.js';
 import type { BreakerOptions } from '../../lib/breaker/options.js';
-import { show, validateOptions } from '../../lib/breaker/validate-options.js';
+import { ownOptions } from '../../lib/breaker/own-options.js';
+import { OPTION_NAMES, show, validateOptions } from '../../lib/breaker/validate-options.js';
 import { BreakerRegistry } from '../../lib/registry/breaker-registry.js';
 import { defaultRegistry } from '../../lib/registry/default-registry.js';
 
@@ -19,6 +20,8 @@ export interface ProtectOptions<OnReject> extends BreakerOptions {
   onReject?: OnReject | undefined;
 }
 
+const PROTECT_OPTIONS: ReadonlySet<string> = new Set([...OPTION_NAMES, 'registry', 'onReject']);
+
 /** The breaker a `protect()` guards, and its override of the refusal answer. */
 export interface Protection<OnReject> {
   readonly breaker: Breaker;
@@ -35,11 +38,9 @@ export function resolveProtection<OnReject>(
   options: unknown,
   where: string,
 ): Protection<OnReject> {
-  if (options === undefined) options = {};
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new TypeError(`${where} options must be an object, got ${show(options)}`);
-  }
-  const { registry, onReject, ...breakerOptions } = options as ProtectOptions<OnReject>;
+  // Own keys only, read once: an inherited `registry` or `timeout` is ignored, never used unchecked.
+  const own = ownOptions(options, where, PROTECT_OPTIONS);
+  const { registry, onReject, ...breakerOptions } = own as ProtectOptions<OnReject>;
   if (onReject !== undefined && typeof onReject !== 'function') {
     throw new TypeError(`${where}: onReject must be a function, got ${show(onReject)}`);
   }

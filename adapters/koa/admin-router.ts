@@ -38,7 +38,7 @@ export function adminRouter(registry: BreakerRegistry, options?: KoaAdminOptions
     );
   }
   const resolved = validateAdminOptions<Context>(options, 'adminRouter()', ['prefix']);
-  const prefix = checkPrefix(options?.prefix);
+  const prefix = checkPrefix(resolved.extra['prefix']);
   const core = new AdminCore<Context>(registry, resolved, () => loadPrometheusMetrics(registry));
 
   const router = async function breakwaterAdmin(ctx: Context, next: Next): Promise<void> {

@@ -12,7 +12,11 @@ import type { BreakerRegistry } from '../../lib/registry/breaker-registry.js';
 /** prom-client, seen through the structural type the collector takes. */
 type PromModule = PromClient<Registry<RegistryContentType>>;
 
-export { STATE_VALUES, DURATION_BUCKETS } from '../../lib/metrics/breaker-metrics.js';
+export {
+  STATE_VALUES,
+  DURATION_BUCKETS,
+  FIRST_CHUNK_BUCKETS,
+} from '../../lib/metrics/breaker-metrics.js';
 
 /** Options of {@link collectBreakerMetrics}: where, under what prefix, with which buckets. */
 export type BreakerMetricsOptions = MetricsOptions<Registry<RegistryContentType>>;

@@ -7,6 +7,7 @@ export {
   createBreakerMetricsRegistry,
   STATE_VALUES,
   DURATION_BUCKETS,
+  FIRST_CHUNK_BUCKETS,
   type BreakerMetrics,
   type BreakerMetricsOptions,
 } from './breaker-metrics.js';

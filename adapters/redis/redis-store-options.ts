@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { ownOptions } from '../../lib/breaker/own-options.js';
 import { show } from '../../lib/breaker/validate-options.js';
 
 /** Options of a {@link RedisStore}. */
@@ -38,28 +39,34 @@ export interface ResolvedRedisStoreOptions {
   readonly onError: ((error: Error) => void) | undefined;
 }
 
-const NAMES = ['redis', 'keyPrefix', 'stateTtlMs', 'trialTtlMs', 'onError'];
+const NAMES: ReadonlySet<string> = new Set([
+  'redis',
+  'keyPrefix',
+  'stateTtlMs',
+  'trialTtlMs',
+  'onError',
+]);
 
 /** Checks `options` and fills in defaults; throws a TypeError or RangeError naming the option. */
 export function resolveRedisStoreOptions(options: RedisStoreOptions): ResolvedRedisStoreOptions {
-  if (typeof options !== 'object' || options === null) {
+  if (options === undefined) {
     throw new TypeError(`RedisStore options must be an object, got ${show(options)}`);
   }
-  for (const key of Object.keys(options)) {
-    if (!NAMES.includes(key)) {
-      throw new TypeError(
-        `RedisStore: unknown option "${key}"; known options: ${NAMES.join(', ')}`,
-      );
-    }
-  }
-  const { redis, keyPrefix = 'breakwater:', onError } = options;
+  // Own keys only, read once: an inherited `redis` or TTL is ignored, never used unchecked.
+  const o = ownOptions(options, 'RedisStore', NAMES) as Partial<RedisStoreOptions>;
+  const { redis, keyPrefix = 'breakwater:', onError } = o;
   if (
     typeof redis !== 'object' ||
     redis === null ||
     typeof redis.duplicate !== 'function' ||
     typeof redis.eval !== 'function'
   ) {
-    throw new TypeError(`RedisStore: redis must be an ioredis client, got ${show(redis)}`);
+    // Never shown: what was passed may be connection options, password and all.
+    const got =
+      typeof redis === 'object' && redis !== null
+        ? 'an object without duplicate() and eval()'
+        : show(redis);
+    throw new TypeError(`RedisStore: redis must be an ioredis client, got ${got}`);
   }
   if (typeof keyPrefix !== 'string') {
     throw new TypeError(`RedisStore: keyPrefix must be a string, got ${show(keyPrefix)}`);
@@ -68,14 +75,18 @@ export function resolveRedisStoreOptions(options: RedisStoreOptions): ResolvedRe
     throw new TypeError(`RedisStore: onError must be a function, got ${show(onError)}`);
   }
   return {
-    redis,
+    redis: redis as Redis,
     keyPrefix,
-    stateTtlMs: positiveMs('stateTtlMs', options.stateTtlMs, 7 * 24 * 3600_000),
-    trialTtlMs: positiveMs('trialTtlMs', options.trialTtlMs, 30_000),
+    stateTtlMs: positiveMs('stateTtlMs', o.stateTtlMs, 7 * 24 * 3600_000),
+    trialTtlMs: positiveMs('trialTtlMs', o.trialTtlMs, 30_000),
     onError,
   };
 }
 
+/**
+ * A TTL Redis keeps (`PX`), not a Node timer, so it may exceed 2^31-1 ms; it must still be a
+ * whole number Redis and Lua read exactly.
+ */
 function positiveMs(name: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {

@@ -1,4 +1,5 @@
 import type { DependencyContainer } from 'tsyringe';
+import { ownOptions } from '../../lib/breaker/own-options.js';
 import { BreakerRegistry } from '../../lib/registry/breaker-registry.js';
 import { bindRegistry } from '../../lib/decorators/bound-registry.js';
 import { getBreakerMetadata } from '../../lib/decorators/get-breaker-metadata.js';
@@ -52,11 +53,9 @@ export function registerBreakwater(
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(`registerBreakwater options must be an object, got ${String(options)}`);
   }
-  for (const key of Object.keys(options)) {
-    if (key !== 'registry')
-      throw new TypeError(`registerBreakwater: unknown option "${key}"; known options: registry`);
-  }
-  const registry = options.registry ?? new BreakerRegistry();
+  // Own keys only: an inherited `registry` is ignored, never used unchecked.
+  const own = ownOptions(options, 'registerBreakwater', new Set(['registry']));
+  const registry = (own['registry'] as BreakerRegistry | undefined) ?? new BreakerRegistry();
   if (typeof registry !== 'object' || registry === null || typeof registry.get !== 'function') {
     throw new TypeError(
       `registerBreakwater option registry must be a BreakerRegistry, got ${String(registry)}`,

@@ -44,7 +44,8 @@ export function createGatewayApp(services: GatewayServices): KoaGateway {
   }
   const router = new Router();
   router.post('/v1/chat/completions', async function chatCompletions(ctx: Context) {
-    reply(ctx, await services.endpoint.answer(ctx.req, clientSignal(ctx.res)));
+    ctx.respond = false; // the endpoint writes the answer itself, streamed as it arrives
+    await services.endpoint.serve(ctx.req, ctx.res, clientSignal(ctx.res));
   });
   router.get('/', function index(ctx: Context) {
     reply(ctx, rootReply(services));

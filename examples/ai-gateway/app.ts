@@ -37,7 +37,7 @@ export function createGatewayApp(services: GatewayServices): ExpressGateway {
   const admin = adminRouter(services.registry, adminOptions(services));
   app.use('/admin', admin);
   app.post('/v1/chat/completions', async function chatCompletions(req: Request, res: Response) {
-    writeReply(res, await services.endpoint.answer(req, clientSignal(res)));
+    await services.endpoint.serve(req, res, clientSignal(res));
   });
   const demo = services.demoControls;
   if (demo !== null) {

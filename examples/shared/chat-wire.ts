@@ -19,65 +19,46 @@ export interface ServedAnswer {
 
 /**
  * The answer as an OpenAI `chat.completion`, plus two fields of the gateway's own: `served_by`
- * (the tier) and `attempts` (each tier tried or skipped: `{ tier, outcome, duration_ms }`).
- * Streaming requests get the same answer as `chat.completion.chunk` server-sent events, sent
- * once the chain has answered. The `x-served-by` header names the tier either way.
+ * (the tier) and `attempts` (each tier tried or skipped: `{ tier, outcome, duration_ms }`). The
+ * `x-served-by` header names the tier too. (Streamed answers are written by `stream-reply.ts`.)
  */
-export function completionReply(served: ServedAnswer, stream: boolean): HttpReply {
+export function completionReply(served: ServedAnswer): HttpReply {
   const { answer, servedBy } = served;
-  const id = `chatcmpl-${randomUUID()}`;
-  const created = Math.floor(Date.now() / 1000);
-  const extra = {
+  const body = {
+    id: `chatcmpl-${randomUUID()}`,
+    object: 'chat.completion',
+    created: Math.floor(Date.now() / 1000),
+    model: answer.model,
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content: answer.text, refusal: null },
+        logprobs: null,
+        finish_reason: answer.finishReason,
+      },
+    ],
+    ...(answer.usage === null ? {} : { usage: usageOf(answer.usage) }),
     served_by: servedBy,
-    attempts: served.attempts.map((a) => ({
-      tier: a.name,
-      outcome: a.outcome,
-      duration_ms: Math.round(a.durationMs),
-    })),
+    attempts: attemptsOf(served.attempts),
   };
-  const headers = { 'x-served-by': servedBy, 'cache-control': 'no-store' };
-  if (!stream) {
-    const body = {
-      id,
-      object: 'chat.completion',
-      created,
-      model: answer.model,
-      choices: [
-        {
-          index: 0,
-          message: { role: 'assistant', content: answer.text, refusal: null },
-          logprobs: null,
-          finish_reason: answer.finishReason,
-        },
-      ],
-      ...(answer.usage === null ? {} : { usage: usageOf(answer.usage) }),
-      ...extra,
-    };
-    return {
-      status: 200,
-      headers: { ...headers, 'content-type': 'application/json; charset=utf-8' },
-      body: JSON.stringify(body),
-    };
-  }
-  const chunk = (delta: object, finishReason: string | null, more: object = {}) =>
-    `data: ${JSON.stringify({
-      id,
-      object: 'chat.completion.chunk',
-      created,
-      model: answer.model,
-      choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
-      ...more,
-    })}\n\n`;
-  const body =
-    chunk({ role: 'assistant', content: '' }, null, extra) +
-    chunk({ content: answer.text }, null) +
-    chunk({}, answer.finishReason) +
-    'data: [DONE]\n\n';
   return {
     status: 200,
-    headers: { ...headers, 'content-type': 'text/event-stream; charset=utf-8' },
-    body,
+    headers: {
+      'x-served-by': servedBy,
+      'cache-control': 'no-store',
+      'content-type': 'application/json; charset=utf-8',
+    },
+    body: JSON.stringify(body),
   };
+}
+
+/** The attempts as the gateway shows them: `{ tier, outcome, duration_ms }`. */
+export function attemptsOf(attempts: readonly Attempt[]) {
+  return attempts.map((a) => ({
+    tier: a.name,
+    outcome: a.outcome,
+    duration_ms: Math.round(a.durationMs),
+  }));
 }
 
 function usageOf(usage: NonNullable<ChatAnswer['usage']>) {

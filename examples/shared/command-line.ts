@@ -60,16 +60,23 @@ export async function runFromCommandLine(start: () => Promise<RunningGateway>): 
   process.on('SIGINT', stop);
 }
 
-/** What the gateway prints once it listens: its URLs, the providers, the admin token. */
+/**
+ * What the gateway prints once it listens: its URLs and the providers. An operator's
+ * `ADMIN_TOKEN` is never printed (commands read it from the shell); only a token made up for a
+ * demo run is, since nobody could unlock the dashboard without it.
+ */
 export function banner(gateway: RunningGateway): string {
   const { services, url, adminURL, framework } = gateway;
   const { config, fake, adminToken } = services;
-  const provider = (name: 'openai' | 'anthropic') => {
+  const fakeURL = {
+    openai: fake?.openaiBaseURL,
+    anthropic: fake?.anthropicBaseURL,
+    google: fake?.googleBaseURL,
+  };
+  const provider = (name: 'openai' | 'anthropic' | 'google', note = '') => {
     const p = config[name];
-    const where = p.fake
-      ? `fake provider at ${name === 'openai' ? fake!.openaiBaseURL : fake!.anthropicBaseURL}`
-      : (p.baseURL ?? 'the real API');
-    return `  ${name.padEnd(10)} ${where} (model ${p.model})`;
+    const where = p.fake ? `fake provider at ${fakeURL[name]!}` : (p.baseURL ?? 'the real API');
+    return `  ${name.padEnd(10)} ${where} (model ${p.model})${note}`;
   };
   const token =
     adminToken === undefined
@@ -83,6 +90,7 @@ export function banner(gateway: RunningGateway): string {
     `  dashboard  ${adminURL}  ${token}`,
     provider('openai'),
     provider('anthropic'),
+    provider('google', ', streamed answers only'),
   ];
   if (services.demoControls !== null) {
     lines.push(
@@ -91,7 +99,10 @@ export function banner(gateway: RunningGateway): string {
       'Try it:',
       `  curl -s ${url}/v1/chat/completions -H 'content-type: application/json' \\`,
       `    -d '{"messages":[{"role":"user","content":"hello"}]}'`,
-      `  curl -s -X PUT ${url}/_control/faults/openai -H 'authorization: Bearer ${adminToken}' \\`,
+      // The operator's ADMIN_TOKEN never goes into the log: the command reads it from the shell.
+      config.adminToken === undefined
+        ? `  curl -s -X PUT ${url}/_control/faults/openai -H 'authorization: Bearer ${adminToken}' \\`
+        : `  curl -s -X PUT ${url}/_control/faults/openai -H "authorization: Bearer $ADMIN_TOKEN" \\`,
       `    -H 'content-type: application/json' -d '{"kind":"status","status":503}'`,
       `  then watch ${adminURL} (unlock it with the admin token to switch faults there)`,
     );

@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { ChatService } from './chat-service.js';
 import { errorReply, type HttpReply } from './chat-wire.js';
@@ -28,9 +28,10 @@ export class DemoControls {
     /** The fake server's control root, such as `http://127.0.0.1:4010/_control`. */
     private readonly target: string,
     private readonly chat: ChatService,
-    adminToken: string | undefined,
+    /** Also the fake's `controlToken`: forwarded changes carry it. */
+    private readonly adminToken: string | undefined,
   ) {
-    this.token = adminToken === undefined ? null : Buffer.from(adminToken);
+    this.token = adminToken === undefined ? null : digest(adminToken);
   }
 
   /** Whether a gateway path is one of these routes. */
@@ -96,7 +97,10 @@ export class DemoControls {
   ): Promise<HttpReply> {
     const answer = await fetch(this.target + path.slice(CONTROL_PATH.length), {
       method,
-      headers: { 'content-type': 'application/json' },
+      headers: {
+        'content-type': 'application/json',
+        ...(this.adminToken === undefined ? {} : { authorization: `Bearer ${this.adminToken}` }),
+      },
       ...(body === undefined || body === '' ? {} : { body }),
     });
     const headers: Record<string, string> = {
@@ -112,7 +116,11 @@ export class DemoControls {
     if (this.token === null || authorization === undefined) return false;
     const match = /^Bearer\s+(.+)$/i.exec(authorization.trim());
     if (match === null) return false;
-    const given = Buffer.from(match[1]!);
-    return given.length === this.token.length && timingSafeEqual(given, this.token);
+    return timingSafeEqual(digest(match[1]!), this.token);
   }
+}
+
+/** Equal-length digests: the comparison takes the same time whatever the guess's length. */
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value, 'utf8').digest();
 }

@@ -24,6 +24,14 @@ export interface GatewayConfig {
     /** `ANTHROPIC_MAX_TOKENS`: `max_tokens` when the caller gives none. Default 1024. */
     readonly maxTokens: number;
   };
+  /** The third tier of streamed answers (`GOOGLE_API_KEY`, `GOOGLE_BASE_URL`, `GOOGLE_MODEL`). */
+  readonly google: ProviderConfig;
+  /**
+   * `STREAM_RESUME`: `1` to continue a streamed answer at the next provider when one is cut
+   * mid-answer (the partial text sent on with a "continue" turn); `0` (the default) ends such a
+   * stream with an error event.
+   */
+  readonly streamResume: boolean;
   /** `ADMIN_TOKEN`: bearer token of the admin router's mutations; generated in demo mode. */
   readonly adminToken: string | undefined;
   /**
@@ -66,7 +74,7 @@ export function readGatewayConfig(env: Environment = process.env): GatewayConfig
   if (fakes !== 'auto' && fakes !== 'always') {
     throw new RangeError(`FAKE_PROVIDERS must be "auto" or "always", got ${JSON.stringify(fakes)}`);
   }
-  const provider = (prefix: 'OPENAI' | 'ANTHROPIC', model: string): ProviderConfig => {
+  const provider = (prefix: 'OPENAI' | 'ANTHROPIC' | 'GOOGLE', model: string): ProviderConfig => {
     const apiKey = text(env, `${prefix}_API_KEY`);
     const baseURL = url(env, `${prefix}_BASE_URL`);
     const fake = fakes === 'always' || (apiKey === undefined && baseURL === undefined);
@@ -79,29 +87,40 @@ export function readGatewayConfig(env: Environment = process.env): GatewayConfig
   };
   const openai = provider('OPENAI', 'gpt-5.4-mini');
   const anthropic = provider('ANTHROPIC', 'claude-haiku-4-5');
-  const resetTimeoutMs = integer(env, 'RESET_TIMEOUT_MS', 30_000, 1);
-  const maxResetTimeoutMs = optionalInteger(env, 'MAX_RESET_TIMEOUT_MS', resetTimeoutMs);
+  const google = provider('GOOGLE', 'gemini-2.5-flash');
+  const resume = env['STREAM_RESUME']?.trim() || '0';
+  if (resume !== '0' && resume !== '1') {
+    throw new RangeError(`STREAM_RESUME must be "0" or "1", got ${JSON.stringify(resume)}`);
+  }
+  const resetTimeoutMs = integer(env, 'RESET_TIMEOUT_MS', 30_000, 1, MAX_MS);
+  const maxResetTimeoutMs = optionalInteger(env, 'MAX_RESET_TIMEOUT_MS', resetTimeoutMs, MAX_MS);
   return {
     port: integer(env, 'PORT', 3000, 0, 65_535),
     host: text(env, 'HOST') ?? '127.0.0.1',
     openai,
     anthropic: { ...anthropic, maxTokens: integer(env, 'ANTHROPIC_MAX_TOKENS', 1024, 1) },
+    google,
+    streamResume: resume === '1',
     adminToken: text(env, 'ADMIN_TOKEN'),
     timeoutMs: integer(
       env,
       'PROVIDER_TIMEOUT_MS',
       openai.fake && anthropic.fake ? 2_000 : 20_000,
       1,
+      MAX_MS,
     ),
     failureThreshold: integer(env, 'FAILURE_THRESHOLD', 3, 1),
     resetTimeoutMs,
     maxResetTimeoutMs,
     cacheMaxEntries: integer(env, 'CACHE_MAX_ENTRIES', 1000, 0),
     degradedMessage: text(env, 'DEGRADED_MESSAGE') ?? DEFAULT_DEGRADED_MESSAGE,
-    shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0),
+    shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, MAX_MS),
     fakePort: integer(env, 'FAKE_PORT', 0, 0, 65_535),
   };
 }
+
+/** The longest delay Node's timers honour: ms variables above it are refused naming the variable. */
+const MAX_MS = 2 ** 31 - 1;
 
 /** A variable's value, trimmed; `undefined` when unset or blank. */
 function text(env: Environment, name: string): string | undefined {

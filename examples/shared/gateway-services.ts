@@ -1,4 +1,5 @@
 import Anthropic from '@anthropic-ai/sdk';
+import { GoogleGenAI } from '@google/genai';
 import { randomBytes } from 'node:crypto';
 import OpenAI from 'openai';
 import { BreakerRegistry, bindRegistry, type BreakerOptions, type Clock } from '../../lib/index.js';
@@ -8,10 +9,13 @@ import { AnswerCache } from './answer-cache.js';
 import { AnthropicChat } from './anthropic-chat.js';
 import { ChatEndpoint } from './chat-endpoint.js';
 import { ChatService } from './chat-service.js';
+import { ChatStreams } from './chat-streams.js';
 import { DemoControls } from './demo-controls.js';
 import { demoPanels } from './demo-panels.js';
 import type { GatewayConfig } from './gateway-config.js';
+import { GoogleChat } from './google-chat.js';
 import { OpenAiChat } from './openai-chat.js';
+import { redactSecrets } from './redact-secrets.js';
 
 /** How much longer than the breaker's `timeout` an SDK request may run before the SDK ends it. */
 export const SDK_TIMEOUT_GRACE_MS = 1_000;
@@ -63,9 +67,24 @@ export class GatewayServices {
     config: GatewayConfig,
     options: GatewayOptions = {},
   ): Promise<GatewayServices> {
-    const log = options.log ?? ((line: string) => console.log(line));
-    const needsFake = config.openai.fake || config.anthropic.fake;
-    const fake = needsFake ? await startFakeProvider({ port: config.fakePort }) : null;
+    const needsFake = config.openai.fake || config.anthropic.fake || config.google.fake;
+    const adminToken =
+      config.adminToken ?? (needsFake ? randomBytes(18).toString('base64url') : undefined);
+    // Keys and the operator's token never reach the log, whatever an error message quotes.
+    const log = redactSecrets(options.log ?? ((line: string) => console.log(line)), [
+      config.openai.apiKey,
+      config.anthropic.apiKey,
+      config.google.apiKey,
+      config.adminToken,
+    ]);
+    // The fake's own control port asks for the same token as the gateway's /_control route:
+    // anyone who can reach that port could otherwise switch faults.
+    const fake = needsFake
+      ? await startFakeProvider({
+          port: config.fakePort,
+          ...(adminToken === undefined ? {} : { controlToken: adminToken }),
+        })
+      : null;
     const sdkTimeout = config.timeoutMs + SDK_TIMEOUT_GRACE_MS;
     const openai = new OpenAI({
       apiKey: config.openai.fake ? 'fake-key' : (config.openai.apiKey ?? 'none'),
@@ -79,6 +98,16 @@ export class GatewayServices {
       maxRetries: 0,
       timeout: sdkTimeout,
     });
+    const google = new GoogleGenAI({
+      apiKey: config.google.fake ? 'fake-key' : (config.google.apiKey ?? 'none'),
+      ...(config.google.fake || config.google.baseURL !== undefined
+        ? {
+            httpOptions: {
+              baseUrl: config.google.fake ? fake!.googleBaseURL : config.google.baseURL!,
+            },
+          }
+        : {}),
+    });
     const defaults: BreakerOptions = {
       failureThreshold: config.failureThreshold,
       resetTimeout: config.resetTimeoutMs,
@@ -91,23 +120,28 @@ export class GatewayServices {
     const registry = new BreakerRegistry({ defaults, shutdownTimeout: config.shutdownTimeoutMs });
     registry.get('openai', { group: 'llm' });
     registry.get('anthropic', { group: 'llm' });
+    registry.get('google', { group: 'llm' });
     const cache = new AnswerCache(config.cacheMaxEntries);
+    const openaiChat = new OpenAiChat(openai, config.openai.model, sdkTimeout);
+    const anthropicChat = new AnthropicChat(
+      anthropic,
+      config.anthropic.model,
+      config.anthropic.maxTokens,
+      sdkTimeout,
+    );
     const chat = bindRegistry(
-      new ChatService(
-        new OpenAiChat(openai, config.openai.model, sdkTimeout),
-        new AnthropicChat(
-          anthropic,
-          config.anthropic.model,
-          config.anthropic.maxTokens,
-          sdkTimeout,
-        ),
-        cache,
-        config.degradedMessage,
-      ),
+      new ChatService(openaiChat, anthropicChat, cache, config.degradedMessage),
       registry,
     );
-    const adminToken =
-      config.adminToken ?? (fake !== null ? randomBytes(18).toString('base64url') : undefined);
+    const streams = new ChatStreams({
+      openai: openaiChat,
+      anthropic: anthropicChat,
+      google: new GoogleChat(google, config.google.model),
+      cache,
+      degradedMessage: config.degradedMessage,
+      registry,
+      resume: config.streamResume,
+    });
     const controlURL = fake?.controlURL;
     const demoControls =
       controlURL === undefined ? null : new DemoControls(controlURL, chat, adminToken);
@@ -115,7 +149,7 @@ export class GatewayServices {
       config,
       registry,
       chat,
-      new ChatEndpoint(chat, log),
+      new ChatEndpoint(chat, log, { chain: streams, cache }),
       cache,
       fake,
       demoControls,

@@ -1,6 +1,7 @@
 import type OpenAI from 'openai';
 import type { ChatAnswer, ChatProvider } from './chat-answer.js';
 import type { ChatRequest } from './chat-request.js';
+import { fromOpenAI, type GatewayChunk } from './stream-chunks.js';
 
 /**
  * The OpenAI tier: a chat completion through the official `openai` client, which should be made
@@ -15,15 +16,10 @@ export class OpenAiChat implements ChatProvider {
   ) {}
 
   async complete(request: ChatRequest, signal?: AbortSignal): Promise<ChatAnswer> {
-    const completion = await this.client.chat.completions.create(
-      {
-        model: this.model,
-        messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
-        ...(request.maxTokens === undefined ? {} : { max_completion_tokens: request.maxTokens }),
-        ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
-      },
-      { signal, timeout: this.timeoutMs },
-    );
+    const completion = await this.client.chat.completions.create(this.body(request), {
+      signal,
+      timeout: this.timeoutMs,
+    });
     const choice = completion.choices[0];
     return {
       text: choice?.message.content ?? '',
@@ -36,6 +32,24 @@ export class OpenAiChat implements ChatProvider {
               promptTokens: completion.usage.prompt_tokens,
               completionTokens: completion.usage.completion_tokens,
             },
+    };
+  }
+
+  /** The same chat as a stream: OpenAI's chunks as they arrive (the SDK's timeout covers the wait for headers). */
+  async stream(request: ChatRequest, signal: AbortSignal): Promise<AsyncIterable<GatewayChunk>> {
+    const stream = await this.client.chat.completions.create(
+      { ...this.body(request), stream: true, stream_options: { include_usage: true } },
+      { signal, timeout: this.timeoutMs },
+    );
+    return fromOpenAI(stream);
+  }
+
+  private body(request: ChatRequest) {
+    return {
+      model: this.model,
+      messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
+      ...(request.maxTokens === undefined ? {} : { max_completion_tokens: request.maxTokens }),
+      ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
     };
   }
 }

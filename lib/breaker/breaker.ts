@@ -1,4 +1,5 @@
 import { defaultClassify } from '../classify/default-classifier.js';
+import { isAbort } from '../classify/sdk-errors.js';
 import { CALLER_ERROR, FAILURE, type Verdict } from '../classify/verdict.js';
 import { CallTimeoutError } from '../errors/call-timeout-error.js';
 import { CapacityExceededError } from '../errors/capacity-exceeded-error.js';
@@ -18,6 +19,7 @@ import type { BreakerOptions, Clock, ResolvedOptions } from './options.js';
 import type { BreakerSnapshot } from './snapshot.js';
 import type { CircuitState, CircuitStateName } from './state.js';
 import { validateOptions } from './validate-options.js';
+import { GuardedStream, type StreamSource } from '../streams/guarded-stream.js';
 
 /** The function a breaker guards. It receives a signal that aborts on timeout, caller abort and shutdown. */
 export type Guarded<T> = (signal: AbortSignal) => T | PromiseLike<T>;
@@ -255,6 +257,9 @@ export class Breaker implements CallOwner, MoveWatcher {
     this.deadlines?.cancelAll(reason);
     this.untimed?.cancelAll(reason);
     this.circuit.detach();
+    const streams = this.streams;
+    this.streams = null;
+    if (streams !== null) for (const stream of streams) stream.shutdown(reason);
   }
 
   /** @internal The circuit moved: tell the listeners. */
@@ -310,7 +315,12 @@ export class Breaker implements CallOwner, MoveWatcher {
     this.settled();
     const current = this.isCurrent(epoch);
     const circuit = this.circuit;
-    if (!verdict.failure) {
+    if (!verdict.failure && isAbort(error)) {
+      // The caller gave up (a client that disconnected, an aborted SDK call): cancelled, neither
+      // the provider's failure nor a success that could close a half-open breaker.
+      stats.cancelled++;
+      circuit.releaseTrial(epoch);
+    } else if (!verdict.failure) {
       stats.callerErrors++;
       if (current) circuit.onSuccess(now, duration);
     } else if (verdict.rateLimited === true) {
@@ -382,17 +392,42 @@ export class Breaker implements CallOwner, MoveWatcher {
     return Promise.reject(this.countRefusal(error));
   }
 
-  private countRefusal<E extends CircuitOpenError | CapacityExceededError>(error: E): E {
+  /** @internal Counts and announces a refusal. */
+  countRefusal<E extends CircuitOpenError | CapacityExceededError>(error: E): E {
     this.stats.rejectedRequests++;
     const events = this.events();
     if (events !== null && events.active) events.emit('reject', { breaker: this.name, error });
     return error;
   }
 
-  /** Where this breaker's events go: its own emitter (which forwards to the registry's), or the registry's. */
-  private events(): Emitter<BreakerEvents> | null {
+  /** @internal Where this breaker's events go: its own emitter (which forwards to the registry's), or the registry's. */
+  events(): Emitter<BreakerEvents> | null {
     return this.ownEvents ?? this.registryEvents;
   }
+
+  /**
+   * Runs a streaming call through the breaker: `fn(signal)` returns an `AsyncIterable` (or a
+   * promise of one), such as `openai.chat.completions.create({ ..., stream: true }, { signal })`.
+   * The stream is returned at once; iterating it runs the call. A refusal throws from the first
+   * `next()`; `firstChunkTimeout` and `idleTimeout` abort `signal` and end the iteration with
+   * {@link CallTimeoutError}; a stream that ends is a success, one that throws, stalls or carries an
+   * error event is judged by {@link verdictOf}; a consumer that stops early (`break`) aborts the
+   * request and counts as cancelled. See `lib/streams/guarded-stream.ts`.
+   *
+   * @example
+   * for await (const chunk of breaker.stream((signal) => openai.chat.completions.create(body, { signal }))) {
+   *   process.stdout.write(chunk.choices[0]?.delta.content ?? '');
+   * }
+   */
+  stream<C>(fn: StreamSource<C>, signal?: AbortSignal): AsyncIterable<C> {
+    return new GuardedStream(this, fn, signal);
+  }
+
+  /**
+   * @internal The streams in flight, which shutdown aborts; made by the first stream. A set
+   * rather than a signal they all listen to: Node warns past ten listeners on one signal.
+   */
+  streams: Set<{ shutdown(reason: unknown): void }> | null = null;
 
   private settled(): void {
     if (--this.inFlight === 0 && this.drained !== null) {

@@ -1,5 +1,5 @@
 import type { Breaker } from './breaker.js';
-import { isoOrNull, type BreakerSnapshot, type ConfigSnapshot } from './snapshot.js';
+import { isoOf, isoOrNull, type BreakerSnapshot, type ConfigSnapshot } from './snapshot.js';
 import type { ResolvedOptions } from './options.js';
 
 /** Reads a breaker into its JSON {@link BreakerSnapshot} at `now`. */
@@ -41,9 +41,9 @@ export function buildSnapshot(breaker: Breaker, now: number): BreakerSnapshot {
     },
     lastFailureTime: isoOrNull(stats.lastFailureTime),
     lastSuccessTime: isoOrNull(stats.lastSuccessTime),
-    stateChangedAt: new Date(state.since).toISOString(),
+    stateChangedAt: isoOf(state.since),
     retryAfterMs: open ? Math.max(0, state.until - now) : null,
-    openUntil: open ? new Date(state.until).toISOString() : null,
+    openUntil: open ? isoOf(state.until) : null,
     config: configOf(breaker.options),
   };
 }
@@ -64,5 +64,7 @@ function configOf(o: ResolvedOptions): ConfigSnapshot {
     halfOpenMaxCalls: o.halfOpenMaxCalls,
     successThreshold: o.successThreshold,
     capacity: Number.isFinite(o.capacity) ? o.capacity : null,
+    firstChunkTimeout: o.firstChunkTimeout ?? null,
+    idleTimeout: o.idleTimeout ?? null,
   };
 }

@@ -1,3 +1,4 @@
+import { clampRetryAfter } from '../classify/retry-after.js';
 import { CircuitOpenError } from '../errors/circuit-open-error.js';
 import { openDuration } from '../policies/backoff.js';
 import { ConsecutiveFailures } from '../policies/consecutive-failures.js';
@@ -179,14 +180,19 @@ export class Circuit {
 
   /**
    * Opens from closed or half-open, for `resetTimeout` (doubled per reopening after a failed
-   * trial, up to `maxResetTimeout`) and at least `atLeastMs`.
+   * trial, up to `maxResetTimeout`) and at least `atLeastMs` (what a provider or a custom
+   * classifier asked for, clamped to `MAX_RETRY_AFTER_MS`: `Infinity` or NaN cannot make `until`
+   * an invalid date).
    */
   trip(reason: OpenReason, now: number, atLeastMs = 0): void {
     const state = this.current;
     if (state.kind !== 'closed' && state.kind !== 'half_open') return;
     const reopenCount = state.kind === 'half_open' ? state.reopenCount + 1 : 0;
     const { resetTimeout, maxResetTimeout } = this.options;
-    const wait = Math.max(openDuration(resetTimeout, maxResetTimeout, reopenCount), atLeastMs);
+    const wait = Math.max(
+      openDuration(resetTimeout, maxResetTimeout, reopenCount),
+      clampRetryAfter(atLeastMs) ?? 0,
+    );
     this.moveTo({ kind: 'open', since: now, until: now + wait, reason, reopenCount });
   }
 

@@ -57,6 +57,16 @@ export interface BreakerOptions {
   classify?: Classifier | undefined;
   /** The clock for state timing, windows and latency. Default {@link systemClock}. */
   clock?: Clock | undefined;
+  /**
+   * Streams ({@link Breaker.stream}): ms from the start of the call to the stream's first chunk
+   * (of any kind), or `false` for no limit. Default: `timeout`.
+   */
+  firstChunkTimeout?: number | false | undefined;
+  /**
+   * Streams: ms the provider may take to send the next chunk once the consumer has asked for
+   * it, or `false` for no limit. A slow consumer never trips it. Default: `timeout`.
+   */
+  idleTimeout?: number | false | undefined;
 }
 
 /** Options with every default filled in, as a breaker uses them. */
@@ -80,6 +90,10 @@ export interface ResolvedOptions {
   readonly errorFilter: ((error: unknown) => boolean) | undefined;
   readonly classify: Classifier | undefined;
   readonly clock: Clock;
+  /** `undefined` when not given: streams then use `timeout`. */
+  readonly firstChunkTimeout: number | false | undefined;
+  /** `undefined` when not given: streams then use `timeout`. */
+  readonly idleTimeout: number | false | undefined;
 }
 
 /** The documented defaults. */

@@ -1,4 +1,5 @@
 import type { SharedState } from '../store/state-store.js';
+import { MAX_TIMER_MS } from './own-options.js';
 import type { CircuitState } from './state.js';
 
 /** The part of a state that replicas share, stamped with its version and writer. */
@@ -22,7 +23,9 @@ export function fromShared(shared: SharedState): CircuitState {
       return {
         kind: 'open',
         since,
-        until: shared.openUntil ?? since,
+        // No replica of this library opens for longer than 2^31-1 ms: a longer wait read from a
+        // shared store is a broken or hostile writer's, and would hold the circuit open for ever.
+        until: Math.min(shared.openUntil ?? since, since + MAX_TIMER_MS),
         reason: shared.reason ?? 'remote',
         reopenCount: shared.reopenCount,
       };

@@ -26,6 +26,10 @@ export interface ConfigSnapshot {
   readonly successThreshold: number;
   /** `null` for no limit. */
   readonly capacity: number | null;
+  /** Streams: ms to the first chunk; `null` when it is `timeout`'s. */
+  readonly firstChunkTimeout: number | false | null;
+  /** Streams: ms between chunks; `null` when it is `timeout`'s. */
+  readonly idleTimeout: number | false | null;
 }
 
 /**
@@ -70,7 +74,20 @@ export interface BreakerSnapshot {
   readonly config: ConfigSnapshot;
 }
 
-/** An epoch-ms time as ISO, 0 as `null`. */
+/** The latest instant a `Date` can hold, in epoch ms (±8.64e15). */
+const MAX_DATE_MS = 8.64e15;
+
+/**
+ * An epoch-ms time as ISO, never throwing: a time beyond what a `Date` can hold (an absurd clock,
+ * a state shared by a broken replica) is shown as the nearest instant it can hold; NaN as the
+ * Unix epoch. Snapshots, events and admin routes use it, so none of them can throw a RangeError.
+ */
+export function isoOf(time: number): string {
+  const t = time === time ? Math.min(Math.max(time, -MAX_DATE_MS), MAX_DATE_MS) : 0;
+  return new Date(t).toISOString();
+}
+
+/** An epoch-ms time as ISO ({@link isoOf}), 0 and NaN as `null`. */
 export function isoOrNull(time: number): string | null {
-  return time === 0 ? null : new Date(time).toISOString();
+  return time === 0 || time !== time ? null : isoOf(time);
 }

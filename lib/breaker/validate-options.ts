@@ -1,4 +1,5 @@
 import { DEFAULTS, systemClock, type BreakerOptions, type ResolvedOptions } from './options.js';
+import { MAX_TIMER_MS, ownOptions } from './own-options.js';
 
 type Check = (name: string, value: unknown) => void;
 
@@ -13,18 +14,49 @@ const nonNegativeInteger: Check = (name, value) => {
   }
 };
 const positiveMs: Check = (name, value) => {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new RangeError(`${name} must be a positive number of ms, got ${show(value)}`);
+  // Below 1 ms a wait is no wait: `now + 0.001` opens and half-opens in the same instant.
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 1) {
+    throw new RangeError(
+      `${name} must be a positive number of ms, got ${show(value)} (the least is 1)`,
+    );
+  }
+  if (value > MAX_TIMER_MS) {
+    throw new RangeError(
+      `${name} must be at most ${MAX_TIMER_MS} ms (2^31-1, the longest delay Node's timers honour), got ${show(value)}`,
+    );
   }
 };
 const percent: Check = (name, value) => {
   if (typeof value !== 'number' || !(value > 0 && value <= 100)) {
     throw new RangeError(`${name} must be a percentage in (0, 100], got ${show(value)}`);
   }
+  // errorRate is a fraction, so 0.5 is an easy slip for 50: as a percentage it would trip on one
+  // failure in 200. A real threshold below 1% is not a circuit breaker's job.
+  if (value < 1) {
+    throw new RangeError(
+      `${name} is a percentage from 1 to 100, not a fraction: got ${show(value)}; did you mean ${+(value * 100).toPrecision(12)}?`,
+    );
+  }
 };
 const nonEmptyString: Check = (name, value) => {
   if (typeof value !== 'string' || value.trim() === '') {
     throw new TypeError(`${name} must be a non-empty string, got ${show(value)}`);
+  }
+};
+/**
+ * A breaker's name is a path segment of the admin routes (`/circuit-breakers/:name`), sent
+ * percent-encoded. `.` and `..` are the only names no URL can carry: browsers and clients
+ * resolve them (even as `%2E%2E`) before sending, so they are refused here.
+ */
+const breakerName: Check = (name, value) => {
+  nonEmptyString(name, value);
+  if (value === '.' || value === '..') {
+    throw new TypeError(
+      `${name} must not be "." or "..": the admin routes carry a name in a URL path, where these resolve away; got ${show(value)}`,
+    );
+  }
+  if (/[\u0000-\u001f\u007f]/.test(value as string)) {
+    throw new TypeError(`${name} must not contain control characters, got ${show(value)}`);
   }
 };
 const boolean: Check = (name, value) => {
@@ -55,7 +87,7 @@ const clock: Check = (name, value) => {
 
 /** Every option a breaker accepts, with its check. */
 const CHECKS: Record<keyof BreakerOptions, Check> = {
-  name: nonEmptyString,
+  name: breakerName,
   group: nonEmptyString,
   enabled: boolean,
   timeout: orFalse(positiveMs),
@@ -74,10 +106,14 @@ const CHECKS: Record<keyof BreakerOptions, Check> = {
   errorFilter: func,
   classify: func,
   clock,
+  firstChunkTimeout: orFalse(positiveMs),
+  idleTimeout: orFalse(positiveMs),
 };
 
 /** The option names a breaker accepts. */
 export const OPTION_NAMES: readonly string[] = Object.freeze(Object.keys(CHECKS));
+/** {@link OPTION_NAMES} as a set, for the readers of options objects. */
+export const KNOWN_OPTIONS: ReadonlySet<string> = new Set(OPTION_NAMES);
 
 /**
  * Checks `options` and fills in defaults. Throws a `TypeError` for an unknown option name or a
@@ -88,19 +124,14 @@ export function validateOptions(
   options: BreakerOptions | undefined,
   where = 'Breaker',
 ): ResolvedOptions {
-  if (options === undefined) options = {};
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new TypeError(`${where} options must be an object, got ${show(options)}`);
+  // Own keys only, read once: an inherited `timeout` is ignored rather than used unchecked, and
+  // `toString` or a JSON `__proto__` is an unknown option, not a lookup on Object.prototype.
+  const own = ownOptions(options, where, KNOWN_OPTIONS, suggestOption);
+  for (const key in own) {
+    const value = own[key];
+    if (value !== undefined) CHECKS[key as keyof BreakerOptions](key, value);
   }
-  for (const key of Object.keys(options)) {
-    const value = (options as Record<string, unknown>)[key];
-    const check = (CHECKS as Record<string, Check | undefined>)[key];
-    if (check === undefined) {
-      throw new TypeError(`${where}: unknown option "${key}"${suggest(key)}`);
-    }
-    if (value !== undefined) check(key, value);
-  }
-  const o = options;
+  const o = own as BreakerOptions;
   if (o.slowCallRateThreshold !== undefined && o.slowCallDurationThreshold === undefined) {
     throw new TypeError(
       `slowCallRateThreshold needs slowCallDurationThreshold (the ms above which a call is slow), got ${show(o.slowCallRateThreshold)} alone`,
@@ -139,6 +170,8 @@ export function validateOptions(
     errorFilter: o.errorFilter,
     classify: o.classify,
     clock: o.clock ?? systemClock,
+    firstChunkTimeout: o.firstChunkTimeout,
+    idleTimeout: o.idleTimeout,
   };
 }
 
@@ -157,14 +190,19 @@ export function show(value: unknown): string {
   return String(value);
 }
 
-function suggest(key: string): string {
+/** The hint for an unknown breaker option `key`: the nearest known name, or the list of them. */
+export function suggestOption(key: string): string {
+  return suggestAmong(OPTION_NAMES, key);
+}
+
+/** The hint for an unknown `key` among `names`: the nearest (within 2 edits), or the list. */
+export function suggestAmong(names: Iterable<string>, key: string): string {
+  const known = [...names];
   const lower = key.toLowerCase();
-  const near = OPTION_NAMES.find(
+  const near = known.find(
     (n) => n.toLowerCase() === lower || distance(n.toLowerCase(), lower) <= 2,
   );
-  return near === undefined
-    ? `; known options: ${OPTION_NAMES.join(', ')}`
-    : `; did you mean "${near}"?`;
+  return near === undefined ? `; known options: ${known.join(', ')}` : `; did you mean "${near}"?`;
 }
 
 function distance(a: string, b: string): number {

@@ -1,7 +1,13 @@
 export { type Verdict, type Classifier, FAILURE, CALLER_ERROR } from './verdict.js';
 export { defaultClassify } from './default-classifier.js';
 export { classifyStatus, isFailureResponse } from './http-status.js';
-export { retryAfterFromHeaders, parseRetryAfter, parseDuration } from './retry-after.js';
+export {
+  retryAfterFromHeaders,
+  parseRetryAfter,
+  parseDuration,
+  clampRetryAfter,
+  MAX_RETRY_AFTER_MS,
+} from './retry-after.js';
 export { retryAfterOf } from './retry-after-of.js';
 export { statusOf, headersOf, codesOf, classNamesOf } from './error-facts.js';
 export { sdkErrorKind, isFetchTermination, isAbort, type SdkErrorKind } from './sdk-errors.js';

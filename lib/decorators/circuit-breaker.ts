@@ -1,5 +1,6 @@
 import type { BreakerOptions } from '../breaker/options.js';
-import { show, validateOptions } from '../breaker/validate-options.js';
+import { ownOptions } from '../breaker/own-options.js';
+import { OPTION_NAMES, show, validateOptions } from '../breaker/validate-options.js';
 import type { BreakerRegistry } from '../registry/breaker-registry.js';
 import { decorateMethod } from './decorate-method.js';
 import type { AsyncMethodDecorator } from './decorator-types.js';
@@ -12,6 +13,8 @@ export interface CircuitBreakerOptions extends Omit<BreakerOptions, 'name'> {
    */
   registry?: BreakerRegistry | undefined;
 }
+
+const DECORATOR_OPTIONS: ReadonlySet<string> = new Set([...OPTION_NAMES, 'registry']);
 
 /**
  * Guards an async method with the breaker called `name`: calls run through it, and while it
@@ -44,7 +47,9 @@ export function CircuitBreaker(
   if (options !== undefined && (typeof options !== 'object' || options === null)) {
     throw new TypeError(`${label}: options must be an object, got ${show(options)}`);
   }
-  const { registry, ...breakerOptions } = options ?? {};
+  // Own keys only, as every constructor reads options: an inherited registry is ignored.
+  const own = ownOptions(options, label, DECORATOR_OPTIONS);
+  const { registry, ...breakerOptions } = own as CircuitBreakerOptions;
   if (
     registry !== undefined &&
     (typeof registry !== 'object' || registry === null || typeof registry.get !== 'function')

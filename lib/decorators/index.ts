@@ -5,6 +5,7 @@ export { bindRegistry, boundRegistry } from './bound-registry.js';
 export type { BreakerSpec, FallbackSpec } from './method-meta.js';
 export type {
   AsyncMethod,
+  GuardedReturn,
   AsyncMethodDecorator,
   FallbackFor,
   PlainFallbackFor,

@@ -3,11 +3,13 @@ import { defaultRegistry } from '../registry/default-registry.js';
 import { boundRegistry } from './bound-registry.js';
 import { chainFor } from './method-chain.js';
 import { MethodMeta, metaOf, setMeta } from './method-meta.js';
+import { isAsyncGeneratorFunction, streamDecorated } from './stream-method.js';
 
 /**
  * The wrapper that replaces `method` (named `key`), made by the first decorator to reach it;
  * later decorators find the same wrapper and add to its record. The wrapper keeps the method's
- * `name` and `length`, and runs each call down the method's chain with `this` intact.
+ * `name` and `length`, and runs each call down the method's chain with `this` intact; an
+ * `async *` method's calls run as a stream chain (see stream-method.ts).
  * @internal
  */
 export function wrapperOf(
@@ -20,9 +22,13 @@ export function wrapperOf(
     return { wrapper: method as (...args: unknown[]) => Promise<unknown>, meta: existing };
   }
   const meta = new MethodMeta(method, key);
-  const wrapper = function (this: unknown, ...args: unknown[]): Promise<unknown> {
-    return callDecorated(meta, this, args);
-  };
+  const wrapper = isAsyncGeneratorFunction(method)
+    ? (function (this: unknown, ...args: unknown[]) {
+        return streamDecorated(meta, this, args);
+      } as unknown as (...args: unknown[]) => Promise<unknown>)
+    : function (this: unknown, ...args: unknown[]): Promise<unknown> {
+        return callDecorated(meta, this, args);
+      };
   Object.defineProperty(wrapper, 'name', { value: method.name, configurable: true });
   Object.defineProperty(wrapper, 'length', { value: method.length, configurable: true });
   setMeta(wrapper, meta);

@@ -7,3 +7,5 @@ export {
   isAllProvidersFailedError,
   type ProviderFailure,
 } from './all-providers-failed-error.js';
+export { StreamInterruptedError, isStreamInterruptedError } from './stream-interrupted-error.js';
+export { StreamEventError, isStreamEventError } from './stream-event-error.js';

@@ -55,6 +55,34 @@ export interface HedgeEvent {
   readonly kind: 'started' | 'won';
 }
 
+/** A stream ({@link Breaker.stream}) delivered its first content chunk, its first token. */
+export interface StreamFirstChunkEvent {
+  readonly breaker: string;
+  /** From the start of the call to the first content chunk, in ms. */
+  readonly durationMs: number;
+}
+
+/**
+ * How a stream ended: it reached its end (`success`), failed (`failure`, or `caller_error` when
+ * the classifier says the error is the caller's), stalled past a deadline (`timeout`), or was
+ * stopped by its consumer, the caller's signal or shutdown (`cancelled`).
+ */
+export type StreamOutcome = 'success' | 'failure' | 'timeout' | 'caller_error' | 'cancelled';
+
+/** A stream ended. */
+export interface StreamEndEvent {
+  readonly breaker: string;
+  readonly outcome: StreamOutcome;
+  /** From the start of the call to its end, in ms. */
+  readonly durationMs: number;
+  /** Chunks the consumer received. */
+  readonly chunks: number;
+  /** Whether content had reached the consumer before the end: a failure then is an interruption. */
+  readonly afterContent: boolean;
+  /** What ended a stream that did not succeed. */
+  readonly error?: unknown | undefined;
+}
+
 /** Every event a breaker (and a registry, for all of its breakers) emits. */
 export interface BreakerEvents {
   stateChange: StateChangeEvent;
@@ -69,4 +97,6 @@ export interface BreakerEvents {
   reject: RejectEvent;
   fallback: FallbackEvent;
   hedge: HedgeEvent;
+  streamFirstChunk: StreamFirstChunkEvent;
+  streamEnd: StreamEndEvent;
 }

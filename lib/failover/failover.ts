@@ -1,4 +1,10 @@
-import { show, validateOptions } from '../breaker/validate-options.js';
+import { ownOptions } from '../breaker/own-options.js';
+import {
+  KNOWN_OPTIONS,
+  show,
+  suggestOption,
+  validateOptions,
+} from '../breaker/validate-options.js';
 import type { BreakerOptions } from '../breaker/options.js';
 import type { BreakerRegistry } from '../registry/breaker-registry.js';
 import { defaultRegistry } from '../registry/default-registry.js';
@@ -143,11 +149,13 @@ export function failover(
   options?: FailoverOptions,
 ): (...args: unknown[]) => Promise<unknown> {
   const registry = registryOption(options);
-  const hedged = options?.hedge === undefined ? null : resolveHedge(options.hedge);
+  const hedge = ownOptions(options, 'failover', FAILOVER_OPTIONS)['hedge'];
+  const hedged = hedge === undefined ? null : resolveHedge(hedge);
   if (!Array.isArray(levels) || levels.length === 0) {
     throw new TypeError(`failover levels must be a non-empty array, got ${show(levels)}`);
   }
-  const append = options?.append !== false;
+  // Everything is checked before any breaker is made: a bad chain leaves the registry as it was.
+  const append = ownOptions(options, 'failover', FAILOVER_OPTIONS)['append'] !== false;
   const chain = levels.map((level: unknown, index) => toLevel(level, index, append));
   const seen = new Set<string>();
   for (const level of chain) {
@@ -155,7 +163,9 @@ export function failover(
     if (seen.has(level.name))
       throw new TypeError(`failover: breaker "${level.name}" appears twice in the chain`);
     seen.add(level.name);
-    registry.get(level.name, level.guard.options);
+  }
+  for (const level of chain) {
+    if (level.guard !== null) registry.get(level.name, level.guard.options);
   }
   const state = hedged === null ? null : new HedgeState(hedged, chain.length);
   const run =
@@ -166,46 +176,63 @@ export function failover(
   return run;
 }
 
-function registryOption(options: FailoverOptions | undefined): BreakerRegistry {
-  if (options === undefined) return defaultRegistry;
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`failover options must be an object, got ${show(options)}`);
+/** @internal Checks a chain's options (`where` names the function) and returns its registry. */
+export function registryOption(
+  options: FailoverOptions | undefined,
+  where = 'failover',
+): BreakerRegistry {
+  // Own keys only, read once: an inherited `registry` is ignored, never used unchecked.
+  const own = ownOptions(options, where, FAILOVER_OPTIONS);
+  const append = own['append'];
+  if (where !== 'failover' && own['hedge'] !== undefined) {
+    throw new TypeError(`${where} option hedge is not supported yet; failover() hedges promises`);
   }
-  for (const key of Object.keys(options)) {
-    if (key !== 'registry' && key !== 'append' && key !== 'hedge')
-      throw new TypeError(
-        `failover: unknown option "${key}"; known options: registry, append, hedge`,
-      );
-  }
-  const append: unknown = options.append;
   if (append !== undefined && typeof append !== 'boolean') {
-    throw new TypeError(`failover option append must be true or false, got ${show(append)}`);
+    throw new TypeError(`${where} option append must be true or false, got ${show(append)}`);
   }
-  const registry = options.registry;
+  const registry = own['registry'] as BreakerRegistry | undefined;
   if (registry === undefined) return defaultRegistry;
   if (typeof registry !== 'object' || registry === null || typeof registry.get !== 'function') {
     throw new TypeError(
-      `failover option registry must be a BreakerRegistry, got ${show(registry)}`,
+      `${where} option registry must be a BreakerRegistry, got ${show(registry)}`,
     );
   }
   return registry;
 }
 
-const LEVEL_KEYS = new Set(['name', 'call', 'options']);
+const FAILOVER_OPTIONS: ReadonlySet<string> = new Set(['registry', 'append', 'hedge']);
+const LEVEL_KEYS: ReadonlySet<string> = new Set(['name', 'call', 'options']);
 
-function toLevel(level: unknown, index: number, append: boolean): ChainLevel {
+/**
+ * @internal Checks one level of a chain and makes it. `extraKeys` are the keys a caller such as
+ * `failoverStream` accepts beyond `name`, `call` and `options` (and checks itself); `fn` names
+ * that caller in messages.
+ */
+export function toLevel(
+  level: unknown,
+  index: number,
+  append: boolean,
+  extraKeys: readonly string[] = [],
+  fn = 'failover',
+): ChainLevel {
   if (typeof level === 'function') return new LastResortLevel(level as AnyFunction, append);
-  const where = `failover level ${index}`;
+  const where = `${fn} level ${index}`;
   if (typeof level !== 'object' || level === null) {
     throw new TypeError(
       `${where} must be { name, call, options? } or a function, got ${show(level)}`,
     );
   }
   for (const key of Object.keys(level)) {
-    if (!LEVEL_KEYS.has(key))
-      throw new TypeError(`${where}: unknown key "${key}"; known keys: name, call, options`);
+    if (!LEVEL_KEYS.has(key) && !extraKeys.includes(key))
+      throw new TypeError(
+        `${where}: unknown key "${key}"; known keys: ${['name', 'call', 'options', ...extraKeys].join(', ')}`,
+      );
   }
-  const { name, call, options } = level as { name?: unknown; call?: unknown; options?: unknown };
+  // Own keys only: an inherited `options` is ignored rather than used unchecked.
+  const own = ownOptions(level, where, new Set([...LEVEL_KEYS, ...extraKeys]));
+  const name = own['name'];
+  const call = own['call'];
+  let options = own['options'];
   if (typeof name !== 'string' || name.trim() === '') {
     throw new TypeError(`${where}: name must be a non-empty string, got ${show(name)}`);
   }
@@ -215,11 +242,12 @@ function toLevel(level: unknown, index: number, append: boolean): ChainLevel {
     if (typeof options !== 'object' || options === null) {
       throw new TypeError(`${where} ("${name}"): options must be an object, got ${show(options)}`);
     }
+    options = ownOptions(options, `failover level "${name}"`, KNOWN_OPTIONS, suggestOption);
     if ((options as BreakerOptions).name !== undefined)
       throw new TypeError(
         `${where} ("${name}"): options.name is not allowed; the level's name names its breaker`,
       );
-    validateOptions({ ...(options as BreakerOptions), name }, `failover level "${name}"`);
+    validateOptions({ ...(options as BreakerOptions), name }, `${fn} level "${name}"`);
   }
   return new ProviderCallLevel(
     name,

@@ -1,4 +1,5 @@
 import type { CircuitStateName } from '../breaker/state.js';
+import { ownOptions } from '../breaker/own-options.js';
 import { show } from '../breaker/validate-options.js';
 import { isCircuitOpenError } from '../errors/circuit-open-error.js';
 import type { Disposable } from '../events/emitter.js';
@@ -42,6 +43,11 @@ export const DURATION_BUCKETS: readonly number[] = Object.freeze([
   0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
 ]);
 
+/** Buckets of the time-to-first-chunk histogram of streams, in seconds: 50 ms to 30 s. */
+export const FIRST_CHUNK_BUCKETS: readonly number[] = Object.freeze([
+  0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30,
+]);
+
 /** Options of {@link collectBreakerMetrics}. */
 export interface BreakerMetricsOptions<R extends MetricsRegister = MetricsRegister> {
   /** The prom-client registry to add the metrics to. Default: prom-client's global `register`. */
@@ -71,7 +77,9 @@ const OPTION_NAMES = ['register', 'prefix', 'buckets'];
  * | `circuit_breaker_requests_total` | counter of calls offered | `breaker`, `outcome` (`success`, `failure`, `timeout`, `caller_error`, `rejected`) |
  * | `circuit_breaker_failures_total` | counter of calls counted against the provider (timeouts included) | `breaker` |
  * | `circuit_breaker_rejections_total` | counter of calls refused without reaching the provider | `breaker`, `reason` (`open`, `half_open`, `isolated`, `capacity`) |
- * | `circuit_breaker_call_duration_seconds` | histogram of settled calls | `breaker`, `outcome` |
+ * | `circuit_breaker_call_duration_seconds` | histogram of settled calls (a stream's is its time to first content) | `breaker`, `outcome` |
+ * | `circuit_breaker_streams_total` | counter of streams ended | `breaker`, `outcome` (`success`, `failure`, `timeout`, `caller_error`, `cancelled`, `interrupted`: a failure or timeout after content) |
+ * | `circuit_breaker_stream_first_chunk_seconds` | histogram of streams' time to their first content chunk (the first token) | `breaker` |
  *
  * The state is read at scrape time; the counters and the histogram count from the moment this
  * is called (a breaker's `reset()` does not turn them back).
@@ -157,7 +165,28 @@ export function collectBreakerMetrics<R extends MetricsRegister>(
     registers,
   });
 
+  const streams = new Counter({
+    name: `${prefix}circuit_breaker_streams_total`,
+    help: 'Streams run through each circuit breaker, by how they ended (interrupted: failed after content)',
+    labelNames: ['breaker', 'outcome'],
+    registers,
+  });
+  const firstChunk = new Histogram({
+    name: `${prefix}circuit_breaker_stream_first_chunk_seconds`,
+    help: 'Time from the start of a stream to its first content chunk (the first token)',
+    labelNames: ['breaker'],
+    buckets: [...FIRST_CHUNK_BUCKETS],
+    registers,
+  });
+
   const subscriptions: Disposable[] = [
+    registry.on('streamFirstChunk', ({ breaker, durationMs }) => {
+      firstChunk.observe({ breaker }, durationMs / 1000);
+    }),
+    registry.on('streamEnd', ({ breaker, outcome, afterContent }) => {
+      const interrupted = afterContent && (outcome === 'failure' || outcome === 'timeout');
+      streams.inc({ breaker, outcome: interrupted ? 'interrupted' : outcome });
+    }),
     registry.on('success', ({ breaker, durationMs }) => {
       requests.inc({ breaker, outcome: 'success' });
       duration.observe({ breaker, outcome: 'success' }, durationMs / 1000);
@@ -196,6 +225,8 @@ export function collectBreakerMetrics<R extends MetricsRegister>(
         [`${prefix}circuit_breaker_rejections_total`, rejections],
         [`${prefix}circuit_breaker_hedges_total`, hedges],
         [`${prefix}circuit_breaker_call_duration_seconds`, duration],
+        [`${prefix}circuit_breaker_streams_total`, streams],
+        [`${prefix}circuit_breaker_stream_first_chunk_seconds`, firstChunk],
       ]);
       for (const [name, metric] of owned) {
         if (register.getSingleMetric(name) === metric) register.removeSingleMetric(name);
@@ -223,14 +254,12 @@ function checkOptions(options: unknown): BreakerMetricsOptions {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new TypeError(`collectBreakerMetrics options must be an object, got ${show(options)}`);
   }
-  for (const key of Object.keys(options)) {
-    if (!OPTION_NAMES.includes(key)) {
-      throw new TypeError(
-        `collectBreakerMetrics: unknown option "${key}"; known options: ${OPTION_NAMES.join(', ')}`,
-      );
-    }
-  }
-  const o = options as BreakerMetricsOptions;
+  // Own keys only, read once: an inherited `register` is ignored, never used unchecked.
+  const o = ownOptions(
+    options,
+    'collectBreakerMetrics',
+    new Set(OPTION_NAMES),
+  ) as BreakerMetricsOptions;
   if (
     o.register !== undefined &&
     (typeof o.register !== 'object' || typeof o.register?.registerMetric !== 'function')

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Breaker } from '../breaker/breaker.js';
-import { given } from '../breaker/given.js';
-import type { BreakerOptions } from '../breaker/options.js';
+import type { BreakerOptions, ResolvedOptions } from '../breaker/options.js';
 import type { BreakerSnapshot } from '../breaker/snapshot.js';
-import { show, validateOptions } from '../breaker/validate-options.js';
+import { checkTimerMs, hasOwn, ownOptions } from '../breaker/own-options.js';
+import { KNOWN_OPTIONS, show, validateOptions } from '../breaker/validate-options.js';
 import type { BreakerEvents } from '../events/breaker-events.js';
 import { Emitter, type Disposable, type Listener } from '../events/emitter.js';
 import { MemoryStore } from '../store/memory-store.js';
@@ -38,26 +38,22 @@ export class BreakerRegistry {
   private readonly origin = randomUUID();
   private readonly shutdownTimeout: number;
   private closing: Promise<void> | null = null;
+  /** Options objects `get` found to agree with the breaker they name: not compared again. */
+  private readonly agreed = new WeakMap<object, Breaker>();
+  /** `name\0option` pairs already warned about. */
+  private readonly warned = new Set<string>();
 
-  constructor(options: RegistryOptions = {}) {
-    if (typeof options !== 'object' || options === null) {
-      throw new TypeError(`BreakerRegistry options must be an object, got ${show(options)}`);
-    }
-    for (const key of Object.keys(options)) {
-      if (!REGISTRY_OPTIONS.has(key)) {
-        throw new TypeError(
-          `BreakerRegistry: unknown option "${key}"; known options: ${[...REGISTRY_OPTIONS].join(', ')}`,
-        );
-      }
-    }
-    const defaults = options.defaults ?? {};
-    validateOptions(defaults, 'BreakerRegistry defaults');
-    if (defaults.name !== undefined)
+  constructor(options?: RegistryOptions) {
+    const o = ownOptions(options, 'BreakerRegistry', REGISTRY_OPTIONS) as RegistryOptions;
+    // Read once, own keys only: what is checked is what every breaker will start from.
+    const defaults = ownOptions(o.defaults, 'BreakerRegistry defaults', KNOWN_OPTIONS);
+    validateOptions(defaults as BreakerOptions, 'BreakerRegistry defaults');
+    if (hasOwn(defaults, 'name'))
       throw new TypeError(
         'BreakerRegistry defaults: "name" is given per breaker, not as a default',
       );
-    this.defaults = defaults;
-    const store = options.store;
+    this.defaults = defaults as BreakerOptions;
+    const store = o.store;
     if (
       store !== undefined &&
       (typeof store !== 'object' || store === null || typeof store.attach !== 'function')
@@ -68,22 +64,24 @@ export class BreakerRegistry {
     }
     this.store = store ?? new MemoryStore();
     this.ownsStore = store === undefined;
-    const timeout = options.shutdownTimeout ?? 10_000;
-    if (typeof timeout !== 'number' || !(timeout >= 0) || !Number.isFinite(timeout)) {
-      throw new RangeError(
-        `shutdownTimeout must be a non-negative number of ms, got ${show(timeout)}`,
-      );
-    }
-    this.shutdownTimeout = timeout;
+    const timeout = o.shutdownTimeout === undefined ? 10_000 : o.shutdownTimeout;
+    this.shutdownTimeout = checkTimerMs('shutdownTimeout', timeout);
   }
 
   /**
    * The breaker called `name`, made with the registry's defaults and `options` on first use.
-   * Later calls return the same breaker; their `options` are not applied again.
+   * Later calls return the same breaker, and their `options` are not applied: each option given
+   * with another value than the breaker runs with is named in a process warning
+   * (`BREAKWATER_OPTIONS_IGNORED`), once per breaker and option. Bad options still throw.
    */
   get(name: string, options?: BreakerOptions): Breaker {
     const existing = this.breakers.get(name);
-    if (existing !== undefined) return existing;
+    if (existing !== undefined) {
+      if (options !== undefined && this.agreed.get(options) !== existing) {
+        this.checkAgrees(existing, options);
+      }
+      return existing;
+    }
     if (typeof name !== 'string' || name.trim() === '') {
       throw new TypeError(`breaker name must be a non-empty string, got ${show(name)}`);
     }
@@ -92,12 +90,40 @@ export class BreakerRegistry {
     if (options !== undefined && (typeof options !== 'object' || options === null)) {
       throw new TypeError(`options of breaker "${name}" must be an object, got ${show(options)}`);
     }
+    const own = ownOptions(options, `options of breaker "${name}"`, KNOWN_OPTIONS);
     const breaker = new Breaker(
-      { ...this.defaults, ...given(options), name },
+      { ...this.defaults, ...own, name },
       { store: this.store, events: this.events, origin: this.origin },
     );
     this.breakers.set(name, breaker);
+    if (options !== undefined) this.agreed.set(options, breaker);
     return breaker;
+  }
+
+  /**
+   * Warns once per breaker and option when `options` asks for another value than `existing`
+   * runs with. Not a throw: decorators and failover chains ask for their breaker on every call, so
+   * a breaker made first elsewhere (a test's `registry.get(name)`, another chain) would make
+   * every call fail long after start-up.
+   */
+  private checkAgrees(existing: Breaker, options: BreakerOptions): void {
+    const where = `options of breaker "${existing.name}"`;
+    const own = ownOptions(options, where, KNOWN_OPTIONS);
+    const wanted = validateOptions(
+      { ...this.defaults, ...own, name: existing.name } as BreakerOptions,
+      where,
+    );
+    for (const key of Object.keys(own) as (keyof ResolvedOptions)[]) {
+      if (Object.is(wanted[key], existing.options[key])) continue;
+      const warned = `${existing.name}\u0000${key}`;
+      if (this.warned.has(warned)) continue;
+      this.warned.add(warned);
+      process.emitWarning(
+        `BreakerRegistry.get("${existing.name}"): the breaker exists with ${key} ${show(existing.options[key])}; ${show(wanted[key])} is ignored (options apply only when a breaker is made; registry.remove() it first to remake it)`,
+        { code: 'BREAKWATER_OPTIONS_IGNORED' },
+      );
+    }
+    this.agreed.set(options, existing);
   }
 
   /** The breaker called `name`, if it exists; never makes one. */
@@ -145,18 +171,19 @@ export class BreakerRegistry {
   }
 
   /**
-   * Waits up to `graceMs` (default: the registry's `shutdownTimeout`) for calls in flight, then
+   * Waits up to `timeoutMs`, the grace period (default: the registry's `shutdownTimeout`), for calls in flight, then
    * aborts the rest (their signals abort, their callers get the shutdown's `AbortError`) and
    * releases the store if the registry made it. `close(0)` aborts at once, before it returns.
    * Idempotent: a second call returns the first one's promise.
    */
-  close(graceMs: number = this.shutdownTimeout): Promise<void> {
-    if (this.closing === null && (typeof graceMs !== 'number' || !(graceMs >= 0))) {
-      throw new RangeError(
-        `close(graceMs): graceMs must be a number of ms >= 0, got ${show(graceMs)}`,
-      );
+  close(timeoutMs: number = this.shutdownTimeout): Promise<void> {
+    if (this.closing !== null) return this.closing;
+    try {
+      checkTimerMs('close() timeoutMs', timeoutMs);
+    } catch (error) {
+      return Promise.reject(error);
     }
-    return (this.closing ??= this.shutDown(graceMs));
+    return (this.closing = this.shutDown(timeoutMs));
   }
 
   private async shutDown(timeoutMs: number): Promise<void> {

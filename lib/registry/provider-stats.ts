@@ -1,3 +1,4 @@
+import { isoOrNull } from '../breaker/snapshot.js';
 import type { CircuitStateName } from '../breaker/state.js';
 import type { BreakerRegistry } from './breaker-registry.js';
 import { defaultRegistry } from './default-registry.js';
@@ -149,6 +150,5 @@ export function providerStats(registry: BreakerRegistry = defaultRegistry): Prov
   };
 }
 
-function iso(time: number): string | null {
-  return time === 0 ? null : new Date(time).toISOString();
-}
+/** Total: a time a `Date` cannot hold never throws (see {@link isoOrNull}). */
+const iso = isoOrNull;

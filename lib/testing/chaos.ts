@@ -112,7 +112,8 @@ function validateChaosFault(fault: unknown): ChaosFault {
       `${where} must be an object such as { kind: 'error', error }, got ${show(fault)}`,
     );
   }
-  const f = fault as Record<string, unknown>;
+  // Own keys only, read once: an inherited `delayMs` is ignored, never used unchecked.
+  const f: Record<string, unknown> = Object.fromEntries(Object.entries(fault));
   const fields: Record<string, string[]> = { error: ['error'], delay: ['delayMs'], hang: [] };
   const kind = f['kind'];
   if (typeof kind !== 'string' || !Object.hasOwn(fields, kind)) {
@@ -129,6 +130,9 @@ function validateChaosFault(fault: unknown): ChaosFault {
     const ms = f['delayMs'];
     if (typeof ms !== 'number' || !Number.isInteger(ms) || ms < 0) {
       throw new RangeError(`${where}.delayMs must be a non-negative integer, got ${show(ms)}`);
+    }
+    if (ms > 2 ** 31 - 1) {
+      throw new RangeError(`${where}.delayMs must be at most 2^31-1 ms, got ${show(ms)}`);
     }
   }
   return f as unknown as ChaosFault;

@@ -18,12 +18,15 @@ export interface EndpointCounters {
 export interface FakeProviderCounters {
   openai: { chatCompletions: EndpointCounters };
   anthropic: { messages: EndpointCounters };
+  /** Google's `generateContent` and `streamGenerateContent`, counted together. */
+  google: { generateContent: EndpointCounters };
 }
 
 /** The endpoint name each provider's chat endpoint is counted under. */
 export const ENDPOINT_OF: Record<ProviderName, string> = {
   openai: 'chatCompletions',
   anthropic: 'messages',
+  google: 'generateContent',
 };
 
 /** A fresh set of zeroed counters. */
@@ -35,7 +38,11 @@ export function emptyCounters(): FakeProviderCounters {
     faulted: 0,
     inFlight: 0,
   });
-  return { openai: { chatCompletions: zero() }, anthropic: { messages: zero() } };
+  return {
+    openai: { chatCompletions: zero() },
+    anthropic: { messages: zero() },
+    google: { generateContent: zero() },
+  };
 }
 
 /** The counters of one provider's chat endpoint. */

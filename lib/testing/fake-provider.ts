@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { show } from '../breaker/validate-options.js';
+import { checkOptions, checkProvider, ControlGate } from './fake-provider-options.js';
 import { handleControl, type ActiveFault, type FaultControl } from './control-route.js';
 import {
   copyCounters,
@@ -13,6 +13,7 @@ import { FaultSchedule } from './fault-schedule.js';
 import { isStreamOnly, validateFault, type Fault } from './faults.js';
 import { BODY_LIMIT, parseJson, readBody, sendJson } from './http-body.js';
 import { anthropicWire } from './wire/anthropic.js';
+import { googleWire } from './wire/google.js';
 import { openaiWire } from './wire/openai.js';
 import {
   PROVIDERS,
@@ -36,18 +37,26 @@ export interface FakeProviderOptions {
   reply?: ((request: ChatRequest) => string) | undefined;
   /** Path prefix of the HTTP control route, or `false` for none. Default `/_control`. */
   controlPath?: string | false | undefined;
+  /**
+   * When set, the control route's changes (everything but `GET`) need
+   * `Authorization: Bearer <controlToken>` or get a 401: anyone who can reach the port could
+   * otherwise switch faults. Compared in constant time, never echoed. Default: none (open).
+   */
+  controlToken?: string | undefined;
   /** Faults in force from the start, per provider. */
   faults?: Partial<Record<ProviderName, Fault>> | undefined;
 }
 
-const OPTIONS = new Set(['port', 'host', 'apiKey', 'reply', 'controlPath', 'faults']);
-const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
-const WIRES: Record<ProviderName, ProviderWire> = { openai: openaiWire, anthropic: anthropicWire };
+const WIRES: Record<ProviderName, ProviderWire> = {
+  openai: openaiWire,
+  anthropic: anthropicWire,
+  google: googleWire,
+};
 
 /**
- * Starts a fake OpenAI + Anthropic server on loopback. The official `openai` and
- * `@anthropic-ai/sdk` clients work against it unchanged; faults are set per provider from code or
- * from the HTTP control route.
+ * Starts a fake OpenAI + Anthropic + Google server on loopback. The official `openai`,
+ * `@anthropic-ai/sdk` and `@google/genai` clients work against it unchanged; faults are set per
+ * provider from code or from the HTTP control route.
  *
  * @example
  * const fake = await startFakeProvider();
@@ -63,8 +72,10 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
 }
 
 /**
- * A fake provider server: speaks OpenAI chat completions (`POST /v1/chat/completions`) and
- * Anthropic messages (`POST /v1/messages`), JSON and SSE, and answers deterministically (the
+ * A fake provider server: speaks OpenAI chat completions (`POST /v1/chat/completions`),
+ * Anthropic messages (`POST /v1/messages`) and Google GenAI
+ * (`POST /v1beta/models/{model}:generateContent`, `...:streamGenerateContent?alt=sse`), JSON and
+ * SSE, and answers deterministically (the
  * prompt echoed) unless a fault strikes. Each provider has its own fault and counters. Made by
  * {@link startFakeProvider}.
  */
@@ -73,22 +84,25 @@ export class FakeProvider implements FaultControl {
   private readonly host: string;
   private readonly requestedPort: number;
   private readonly apiKey: string | undefined;
+  private readonly controlGate: ControlGate;
   private readonly reply: (request: ChatRequest) => string;
   private readonly controlPath: string | false;
   private readonly schedules = new Map<ProviderName, FaultSchedule<Fault>>();
   private count = emptyCounters();
-  private readonly seen: Record<ProviderName, number> = { openai: 0, anthropic: 0 };
+  private readonly seen: Record<ProviderName, number> = { openai: 0, anthropic: 0, google: 0 };
   private waiters: { provider: ProviderName; count: number; resolve: () => void }[] = [];
+  private idleWaiters: { provider: ProviderName | undefined; resolve: () => void }[] = [];
   private sequence = 0;
   private closing: Promise<void> | null = null;
   private address: AddressInfo | null = null;
 
   /** @internal Use {@link startFakeProvider}. */
-  constructor(options: FakeProviderOptions) {
-    checkOptions(options);
+  constructor(given: FakeProviderOptions) {
+    const options = checkOptions(given);
     this.host = options.host ?? '127.0.0.1';
     this.requestedPort = options.port ?? 0;
     this.apiKey = options.apiKey;
+    this.controlGate = new ControlGate(options.controlToken);
     this.reply = options.reply ?? ((request) => `[${request.provider}] ${request.prompt}`);
     this.controlPath = options.controlPath === undefined ? '/_control' : options.controlPath;
     for (const provider of PROVIDERS) {
@@ -134,6 +148,16 @@ export class FakeProvider implements FaultControl {
     return this.url;
   }
 
+  /**
+   * The `httpOptions.baseUrl` for the `@google/genai` client: the root (the client adds `v1beta`).
+   *
+   * @example
+   * new GoogleGenAI({ apiKey: 'test', httpOptions: { baseUrl: fake.googleBaseURL } });
+   */
+  get googleBaseURL(): string {
+    return this.url;
+  }
+
   /** The control route's root, or `undefined` when it is turned off. */
   get controlURL(): string | undefined {
     return this.controlPath === false ? undefined : `${this.url}${this.controlPath}`;
@@ -164,7 +188,7 @@ export class FakeProvider implements FaultControl {
       if (schedule === undefined) return null;
       return { fault: schedule.fault, left: Number.isFinite(schedule.left) ? schedule.left : null };
     };
-    return { openai: active('openai'), anthropic: active('anthropic') };
+    return { openai: active('openai'), anthropic: active('anthropic'), google: active('google') };
   }
 
   /** A copy of the per-endpoint counters. */
@@ -194,6 +218,22 @@ export class FakeProvider implements FaultControl {
   }
 
   /**
+   * Resolves once no chat request is in flight for `provider` (or for any provider): lets a spec
+   * see that a request was really given up (the client aborted, a gateway cancelled it) without
+   * sleeping.
+   */
+  idle(provider?: ProviderName): Promise<void> {
+    if (provider !== undefined) checkProvider(provider);
+    if (this.inFlight(provider) === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push({ provider, resolve }));
+  }
+
+  private inFlight(provider: ProviderName | undefined): number {
+    const providers = provider === undefined ? PROVIDERS : [provider];
+    return providers.reduce((sum, p) => sum + endpointCounters(this.count, p).inFlight, 0);
+  }
+
+  /**
    * Stops the server and ends every connection, hung and slow requests included, so the process
    * can exit. Safe to call twice.
    */
@@ -209,9 +249,18 @@ export class FakeProvider implements FaultControl {
     const path = new URL(req.url ?? '/', 'http://fake').pathname;
     const control = this.controlPath;
     if (control !== false && (path === control || path.startsWith(`${control}/`))) {
+      if (req.method !== 'GET' && !this.controlGate.allows(req.headers.authorization)) {
+        req.resume();
+        return sendJson(
+          res,
+          401,
+          { error: 'the control route needs "Authorization: Bearer <controlToken>"' },
+          { 'www-authenticate': 'Bearer realm="fake-provider"' },
+        );
+      }
       return handleControl(this, req, res, path.slice(control.length));
     }
-    const wire = PROVIDERS.map((p) => WIRES[p]).find((w) => w.path === path);
+    const wire = PROVIDERS.map((p) => WIRES[p]).find((w) => w.matches(path));
     if (wire === undefined) {
       return sendJson(res, 404, {
         error: {
@@ -229,26 +278,30 @@ export class FakeProvider implements FaultControl {
       );
       return sendJson(res, 405, body, { allow: 'POST' });
     }
-    await this.exchange(wire, req, res);
+    await this.exchange(wire, req, res, path);
   }
 
   private async exchange(
     wire: ProviderWire,
     req: IncomingMessage,
     res: ServerResponse,
+    path: string,
   ): Promise<void> {
     const counters = endpointCounters(this.count, wire.name);
     counters.requests++;
     counters.inFlight++;
     let complete = false;
     res.once('close', () => {
-      counters.inFlight--;
-      if (complete) counters.succeeded++;
-      else counters.failed++;
+      // The counters of now: resetCounters() may have replaced them since (carrying inFlight over).
+      const now = endpointCounters(this.count, wire.name);
+      now.inFlight--;
+      if (complete) now.succeeded++;
+      else now.failed++;
+      if (this.idleWaiters.length > 0) this.wakeIdle();
     });
     const n = ++this.sequence;
     const requestId = `req_fake_${n}`;
-    const reject = (status: number, message: string) =>
+    const reject = (status: number, message?: string) =>
       sendJson(res, status, wire.errorBody(status, { message }, undefined, requestId), {
         [wire.requestIdHeader]: requestId,
       });
@@ -258,12 +311,9 @@ export class FakeProvider implements FaultControl {
     const body = parseJson(text);
     if (body === undefined) return reject(400, 'The request body is not valid JSON.');
     if (this.apiKey !== undefined && wire.apiKeyOf(req.headers) !== this.apiKey) {
-      return reject(
-        401,
-        wire.name === 'openai' ? 'Incorrect API key provided.' : 'invalid x-api-key',
-      );
+      return reject(401);
     }
-    const request = wire.parse(body);
+    const request = wire.parse(body, path);
     if (typeof request === 'string') return reject(400, request);
 
     const fault = this.decide(wire.name, request.stream);
@@ -274,7 +324,7 @@ export class FakeProvider implements FaultControl {
       wire,
       request,
       text: this.reply(request),
-      id: wire.name === 'openai' ? `chatcmpl-fake-${n}` : `msg_fake_${n}`,
+      id: `${wire.idPrefix}${n}`,
       requestId,
       sleep: (ms) => sleep(res, ms),
       succeed: () => (complete = true),
@@ -289,6 +339,12 @@ export class FakeProvider implements FaultControl {
     const fault = schedule.draw();
     if (schedule.spent) this.schedules.delete(provider);
     return fault;
+  }
+
+  private wakeIdle(): void {
+    const ready = this.idleWaiters.filter((w) => this.inFlight(w.provider) === 0);
+    this.idleWaiters = this.idleWaiters.filter((w) => !ready.includes(w));
+    for (const waiter of ready) waiter.resolve();
   }
 
   private arrived(provider: ProviderName): void {
@@ -325,55 +381,4 @@ function failed(res: ServerResponse, error: unknown): void {
   } else {
     res.destroy();
   }
-}
-
-function checkProvider(provider: unknown): void {
-  if (!(PROVIDERS as readonly unknown[]).includes(provider)) {
-    throw new TypeError(`provider must be one of ${PROVIDERS.join(', ')}; got ${show(provider)}`);
-  }
-}
-
-function checkOptions(options: FakeProviderOptions): void {
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`startFakeProvider options must be an object, got ${show(options)}`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!OPTIONS.has(key))
-      throw new TypeError(
-        `startFakeProvider: unknown option "${key}"; known: ${[...OPTIONS].join(', ')}`,
-      );
-  }
-  const { port, host, apiKey, reply, controlPath, faults } = options;
-  if (
-    port !== undefined &&
-    (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535)
-  ) {
-    throw new RangeError(`port must be an integer from 0 to 65535, got ${show(port)}`);
-  }
-  if (host !== undefined && !LOOPBACK.has(host)) {
-    throw new RangeError(
-      `host must be a loopback address (${[...LOOPBACK].join(', ')}), got ${show(host)}`,
-    );
-  }
-  if (apiKey !== undefined && (typeof apiKey !== 'string' || apiKey === '')) {
-    throw new TypeError(`apiKey must be a non-empty string, got ${show(apiKey)}`);
-  }
-  if (reply !== undefined && typeof reply !== 'function') {
-    throw new TypeError(`reply must be a function (request) => string, got ${show(reply)}`);
-  }
-  if (
-    controlPath !== undefined &&
-    controlPath !== false &&
-    (typeof controlPath !== 'string' || !/^\/[^?#]*[^/?#]$/.test(controlPath))
-  ) {
-    throw new TypeError(
-      `controlPath must be a path such as "/_control" (no trailing slash) or false, got ${show(controlPath)}`,
-    );
-  }
-  if (faults !== undefined && (typeof faults !== 'object' || faults === null)) {
-    throw new TypeError(
-      `faults must be an object such as { openai: { kind: 'status', status: 503 } }, got ${show(faults)}`,
-    );
-  }
-  for (const key of Object.keys(faults ?? {})) checkProvider(key);
 }

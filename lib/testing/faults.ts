@@ -24,6 +24,12 @@ export interface StatusFault extends FaultTiming {
   readonly type?: string | undefined;
   /** The body's error `code` (OpenAI only). Default: the usual code for the status. */
   readonly code?: string | undefined;
+  /**
+   * Extra response headers, sent as they are: rate-limit headers
+   * (`x-ratelimit-reset-requests`, `anthropic-ratelimit-requests-reset`), absurd ones included,
+   * to see what a client makes of them. Names and values must be valid HTTP header text.
+   */
+  readonly headers?: Readonly<Record<string, string>> | undefined;
 }
 
 /**
@@ -64,15 +70,54 @@ export interface StreamCutFault extends FaultTiming {
 /**
  * Streaming requests only: send `afterChunks` content chunks, then an in-band error event in the
  * provider's shape, and end the stream. Non-streaming requests are answered normally.
+ *
+ * | provider | the event |
+ * |---|---|
+ * | OpenAI | `data: {"error":{"message","type","param","code"}}` |
+ * | Anthropic | `event: error` + `{"type":"error","error":{"type","message"}}` |
+ * | Google | `data: {"error":{"code","message","status"}}` |
  */
 export interface StreamErrorFault extends FaultTiming {
   readonly kind: 'streamError';
   /** Content chunks sent before the error event. Default 1. */
   readonly afterChunks?: number | undefined;
-  /** The error's `type`. Default `overloaded_error` (Anthropic), `server_error` (OpenAI). */
+  /**
+   * The HTTP status the error stands for: it picks the default `type` (OpenAI, Anthropic) and is
+   * Google's numeric `code`. Default: 529 for Anthropic (`overloaded_error`), 500 for OpenAI
+   * (`server_error`), 503 for Google (`UNAVAILABLE`). Give 400 for the caller's error
+   * (`invalid_request_error`, `INVALID_ARGUMENT`).
+   */
+  readonly status?: number | undefined;
+  /** The error's `type` (Google: its `status` string). Default: the usual one for `status`. */
   readonly type?: string | undefined;
   /** The error's message. Default: the provider's usual message. */
   readonly message?: string | undefined;
+}
+
+/**
+ * Streaming requests only: the headers and the opening events (OpenAI's role chunk, Anthropic's
+ * `message_start`) come at once, then the first content chunk only after `delayMs`: a slow time
+ * to first token on a connection that looks healthy. Non-streaming requests are answered normally.
+ */
+export interface StreamDelayFault extends FaultTiming {
+  readonly kind: 'streamDelay';
+  /** Wait before the first content chunk, in ms. */
+  readonly delayMs: number;
+  /** Wait between the following chunks, in ms. Default 0. */
+  readonly chunkDelayMs?: number | undefined;
+}
+
+/**
+ * Streaming requests only: after `afterChunks` content chunks, one server-sent event whose data
+ * is not valid JSON; the stream then goes on and finishes normally. Every official SDK throws a
+ * parse error at that line. Non-streaming requests are answered normally.
+ */
+export interface StreamMalformedFault extends FaultTiming {
+  readonly kind: 'streamMalformed';
+  /** Content chunks sent before the bad line. Default 1. */
+  readonly afterChunks?: number | undefined;
+  /** The bad event's data. Default `{"choices": [` (JSON cut short). */
+  readonly data?: string | undefined;
 }
 
 /**
@@ -81,24 +126,39 @@ export interface StreamErrorFault extends FaultTiming {
  * The same objects work from code (`fake.setFault`) and as JSON on the control route.
  */
 export type Fault =
-  StatusFault | HangFault | SlowFault | ResetFault | StreamCutFault | StreamErrorFault;
+  | StatusFault
+  | HangFault
+  | SlowFault
+  | ResetFault
+  | StreamCutFault
+  | StreamErrorFault
+  | StreamDelayFault
+  | StreamMalformedFault;
 
 /** The names of the fault kinds. */
 export type FaultKind = Fault['kind'];
 
 const FIELDS: Record<FaultKind, readonly string[]> = {
-  status: ['status', 'retryAfter', 'retryAfterMs', 'message', 'type', 'code'],
+  status: ['status', 'retryAfter', 'retryAfterMs', 'message', 'type', 'code', 'headers'],
   hang: ['afterChunks'],
   slow: ['delayMs', 'chunkDelayMs'],
   reset: [],
   streamCut: ['afterChunks'],
-  streamError: ['afterChunks', 'type', 'message'],
+  streamError: ['afterChunks', 'status', 'type', 'message'],
+  streamDelay: ['delayMs', 'chunkDelayMs'],
+  streamMalformed: ['afterChunks', 'data'],
 };
+const STREAM_ONLY: ReadonlySet<FaultKind> = new Set<FaultKind>([
+  'streamCut',
+  'streamError',
+  'streamDelay',
+  'streamMalformed',
+]);
 const TIMING = ['kind', 'times', 'probability', 'seed'];
 
 /** Whether a fault only concerns streaming requests (a JSON request passes untouched). */
 export function isStreamOnly(fault: Fault): boolean {
-  return fault.kind === 'streamCut' || fault.kind === 'streamError';
+  return STREAM_ONLY.has(fault.kind);
 }
 
 /**
@@ -111,7 +171,8 @@ export function validateFault(fault: unknown, where = 'fault'): Fault {
       `${where} must be an object such as { kind: 'status', status: 503 }, got ${show(fault)}`,
     );
   }
-  const f = fault as Record<string, unknown>;
+  // Own keys only, read once: an inherited `status` or `delayMs` is ignored, never used unchecked.
+  const f: Record<string, unknown> = Object.fromEntries(Object.entries(fault));
   const kind = f['kind'];
   if (typeof kind !== 'string' || !Object.hasOwn(FIELDS, kind)) {
     throw new TypeError(
@@ -160,13 +221,24 @@ export function validateFault(fault: unknown, where = 'fault'): Fault {
       text('message');
       text('type');
       text('code');
+      if (f['headers'] !== undefined) f['headers'] = checkHeaders(f['headers'], `${where}.headers`);
       break;
     }
     case 'slow':
+    case 'streamDelay':
       integer('delayMs', 0, 2_147_483_647, true);
       integer('chunkDelayMs', 0, 2_147_483_647);
       break;
+    case 'streamMalformed': {
+      integer('afterChunks', 0);
+      const data = f['data'];
+      if (data !== undefined && (typeof data !== 'string' || /[\r\n]/.test(data))) {
+        throw new TypeError(`${where}.data must be a string on one line, got ${show(data)}`);
+      }
+      break;
+    }
     case 'streamError':
+      integer('status', 400, 599);
       text('type');
       text('message');
       integer('afterChunks', 0);
@@ -179,4 +251,24 @@ export function validateFault(fault: unknown, where = 'fault'): Fault {
       break;
   }
   return f as unknown as Fault;
+}
+
+/** Header text Node will send: a token for the name, no control characters but tab in the value. */
+function checkHeaders(headers: unknown, where: string): Record<string, string> {
+  if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) {
+    throw new TypeError(
+      `${where} must be an object of header names to strings, got ${show(headers)}`,
+    );
+  }
+  const own: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (!/^[!#$%&'*+.^_`|~0-9a-z-]+$/i.test(name)) {
+      throw new TypeError(`${where}: ${show(name)} is not a valid header name`);
+    }
+    if (typeof value !== 'string' || /[^\t\x20-\x7e\x80-\xff]/.test(value)) {
+      throw new TypeError(`${where}.${name} must be a string of header text, got ${show(value)}`);
+    }
+    own[name] = value;
+  }
+  return own;
 }

@@ -1,5 +1,5 @@
 /**
- * `breakwater/testing`: fault injection for your own tests. A fake OpenAI + Anthropic server the
+ * `breakwater/testing`: fault injection for your own tests. A fake OpenAI + Anthropic + Google server the
  * official SDKs talk to unchanged, with faults settable per provider; and {@link chaos} for
  * wrapping your own async functions.
  */
@@ -13,6 +13,8 @@ export type {
   ResetFault,
   StreamCutFault,
   StreamErrorFault,
+  StreamDelayFault,
+  StreamMalformedFault,
 } from './faults.js';
 export { validateFault } from './faults.js';
 export type { FaultTiming } from './fault-schedule.js';

@@ -204,7 +204,7 @@ for (const framework of FRAMEWORKS) {
       const list = (await (await fetch(`${admin}/circuit-breakers`)).json()) as {
         breakers: { name: string }[];
       };
-      expect(list.breakers.map((b) => b.name)).to.deep.equal(['openai', 'anthropic']);
+      expect(list.breakers.map((b) => b.name)).to.deep.equal(['openai', 'anthropic', 'google']);
       const health = await fetch(`${admin}/health`);
       expect(health.status).to.equal(200);
       expect(await health.json()).to.deep.include({ status: 'ok' });

@@ -78,6 +78,8 @@ const CONTEXT: Record<string, string> = {
   chatBody:
     "declare const chatBody: (prompt: string) => { model: string; messages: { role: 'user'; content: string }[] };",
   OpenAI: "import OpenAI from 'openai';",
+  Anthropic: "import Anthropic from '@anthropic-ai/sdk';",
+  Chat: "type Chat = { messages: { role: 'user' | 'assistant'; content: string }[] };",
   injectable: "import { injectable } from 'tsyringe';",
   inject: "import { inject } from 'tsyringe';",
 };

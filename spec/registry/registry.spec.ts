@@ -122,7 +122,7 @@ describe('BreakerRegistry', () => {
     expect((timed as Error).name).to.equal('AbortError');
     expect((caller as Error).name).to.equal('AbortError');
     await closing;
-    expect(() => new BreakerRegistry().close(-1)).to.throw(RangeError, /graceMs.*-1/);
+    expect(await rejection(new BreakerRegistry().close(-1))).to.be.instanceOf(RangeError);
   });
 
   it('removes a breaker on request', () => {

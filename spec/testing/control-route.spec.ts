@@ -23,6 +23,7 @@ describe('fake provider control route', () => {
     expect(set.body['faults']).to.deep.equal({
       openai: { fault: { kind: 'status', status: 502, times: 1 }, left: 1 },
       anthropic: null,
+      google: null,
     });
     const error = await rejectionOf(openaiFor(fake).chat.completions.create(chatBody('a')));
     expect((error as APIError).status).to.equal(502);
@@ -37,10 +38,11 @@ describe('fake provider control route', () => {
     expect(one.body['faults']).to.deep.equal({
       openai: null,
       anthropic: { fault: { kind: 'reset' }, left: null },
+      google: null,
     });
     const all = await call('DELETE', '/faults');
-    expect(all.body['faults']).to.deep.equal({ openai: null, anthropic: null });
-    expect(fake.faults()).to.deep.equal({ openai: null, anthropic: null });
+    expect(all.body['faults']).to.deep.equal({ openai: null, anthropic: null, google: null });
+    expect(fake.faults()).to.deep.equal({ openai: null, anthropic: null, google: null });
   });
 
   it('GET / and GET /counters report the counters; POST /reset zeroes them and clears faults', async () => {
@@ -54,7 +56,7 @@ describe('fake provider control route', () => {
         .chatCompletions.requests,
     ).to.equal(1);
     const reset = await call('POST', '/reset');
-    expect(reset.body['faults']).to.deep.equal({ openai: null, anthropic: null });
+    expect(reset.body['faults']).to.deep.equal({ openai: null, anthropic: null, google: null });
     expect(fake.counters().openai.chatCompletions.requests).to.equal(0);
   });
 
@@ -64,13 +66,13 @@ describe('fake provider control route', () => {
     expect(invalid.body['error']).to.include('status must be an integer from 400 to 599, got 200');
     const notJson = await call('PUT', '/faults/openai', '{kind');
     expect(notJson.status).to.equal(400);
-    const unknown = await call('PUT', '/faults/google', { kind: 'hang' });
+    const unknown = await call('PUT', '/faults/mistral', { kind: 'hang' });
     expect(unknown.status).to.equal(404);
     const wrongMethod = await call('GET', '/faults/openai');
     expect(wrongMethod.status).to.equal(405);
     const nowhere = await call('GET', '/nowhere');
     expect(nowhere.status).to.equal(404);
-    expect(fake.faults()).to.deep.equal({ openai: null, anthropic: null });
+    expect(fake.faults()).to.deep.equal({ openai: null, anthropic: null, google: null });
   });
 
   it('can be moved or turned off', async () => {

@@ -28,6 +28,7 @@ describe('startFakeProvider', () => {
     expect(fake.faults()).to.deep.equal({
       openai: { fault: { kind: 'status', status: 503 }, left: null },
       anthropic: null,
+      google: null,
     });
   });
 
@@ -141,7 +142,7 @@ describe('startFakeProvider', () => {
       ],
       [
         'a fault for an unknown provider',
-        { faults: { google: { kind: 'hang' } } },
+        { faults: { mistral: { kind: 'hang' } } },
         'provider must be one of',
       ],
       ['an empty api key', { apiKey: '' }, 'apiKey must be a non-empty string'],
@@ -188,6 +189,17 @@ describe('validateFault', () => {
       { kind: 'status', status: 429, retryAfter: {} },
       'fault.retryAfter must be seconds',
     ],
+    ['a streamDelay without delayMs', { kind: 'streamDelay' }, 'fault.delayMs must be an integer'],
+    [
+      'a streamError status outside 400-599',
+      { kind: 'streamError', status: 200 },
+      'fault.status must be an integer from 400 to 599, got 200',
+    ],
+    [
+      'a malformed line that spans two lines',
+      { kind: 'streamMalformed', data: 'a\nb' },
+      'fault.data must be a string on one line',
+    ],
   ];
   for (const [label, fault, message] of bad) {
     it(`refuses ${label}`, () => {
@@ -209,7 +221,10 @@ describe('validateFault', () => {
       { kind: 'reset' },
       { kind: 'streamCut', afterChunks: 0 },
       { kind: 'streamError', type: 'overloaded_error', message: 'busy' },
+      { kind: 'streamError', status: 400, afterChunks: 2 },
+      { kind: 'streamDelay', delayMs: 50, chunkDelayMs: 1 },
+      { kind: 'streamMalformed', afterChunks: 0, data: '{"x":' },
     ];
-    for (const fault of good) expect(validateFault(fault)).to.equal(fault);
+    for (const fault of good) expect(validateFault(fault)).to.deep.equal(fault);
   });
 });

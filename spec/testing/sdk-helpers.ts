@@ -1,5 +1,6 @@
 /** Small helpers the testing specs share: official clients pointed at a fake, and stream readers. */
 import Anthropic from '@anthropic-ai/sdk';
+import { GoogleGenAI } from '@google/genai';
 import OpenAI from 'openai';
 import type { FakeProvider } from '../../lib/testing/index.js';
 
@@ -27,6 +28,45 @@ export function anthropicFor(
     maxRetries: 0,
     ...options,
   });
+}
+
+/** An official @google/genai client for `fake` (the client does not retry unless told to). */
+export function googleFor(
+  fake: FakeProvider,
+  options: { timeout?: number; apiKey?: string } = {},
+): GoogleGenAI {
+  return new GoogleGenAI({
+    apiKey: options.apiKey ?? 'test-key',
+    httpOptions: {
+      baseUrl: fake.googleBaseURL,
+      ...(options.timeout !== undefined && { timeout: options.timeout }),
+    },
+  });
+}
+
+/** A Google generateContent request for `prompt`. */
+export function contentBody(prompt: string, signal?: AbortSignal) {
+  return {
+    model: 'gemini-test',
+    contents: prompt,
+    ...(signal !== undefined && { config: { abortSignal: signal } }),
+  };
+}
+
+/** Reads a @google/genai stream to its end, keeping the text received before any error. */
+export async function readGoogleStream(
+  google: GoogleGenAI,
+  prompt: string,
+  signal?: AbortSignal,
+): Promise<{ text: string; error?: unknown }> {
+  let text = '';
+  try {
+    const stream = await google.models.generateContentStream(contentBody(prompt, signal));
+    for await (const chunk of stream) text += chunk.text ?? '';
+    return { text };
+  } catch (error) {
+    return { text, error };
+  }
 }
 
 /** An OpenAI chat request for `prompt`. */

@@ -47,7 +47,12 @@ function defaults(status: number, model: string | undefined): { type: string; me
 export const anthropicWire: ProviderWire = {
   name: 'anthropic',
   path: '/v1/messages',
+  idPrefix: 'msg_fake_',
   requestIdHeader: 'request-id',
+
+  matches(path) {
+    return path === this.path;
+  },
 
   apiKeyOf(headers) {
     const key = headers['x-api-key'];
@@ -133,12 +138,16 @@ export const anthropicWire: ProviderWire = {
   },
 
   streamError(fields, id) {
-    const d = defaults(529, undefined);
+    const d = defaults(fields.status ?? 529, undefined);
     const body = {
       type: 'error',
       error: { type: fields.type ?? d.type, message: fields.message ?? d.message },
       request_id: id,
     };
     return sseFrame(body, 'error');
+  },
+
+  malformed(data) {
+    return sseFrame(data, 'content_block_delta');
   },
 };

@@ -70,7 +70,12 @@ function created(): number {
 export const openaiWire: ProviderWire = {
   name: 'openai',
   path: '/v1/chat/completions',
+  idPrefix: 'chatcmpl-fake-',
   requestIdHeader: 'x-request-id',
+
+  matches(path) {
+    return path === this.path;
+  },
 
   apiKeyOf(headers) {
     return bearerToken(headers);
@@ -164,14 +169,18 @@ export const openaiWire: ProviderWire = {
   },
 
   streamError(fields) {
-    const d = defaults(500, undefined);
+    const d = defaults(fields.status ?? 500, undefined);
     return sseFrame({
       error: {
         message: fields.message ?? d.message,
         type: fields.type ?? d.type,
         param: null,
-        code: fields.code ?? null,
+        code: fields.code ?? d.code,
       },
     });
+  },
+
+  malformed(data) {
+    return sseFrame(data);
   },
 };

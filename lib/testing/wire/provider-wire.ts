@@ -1,8 +1,8 @@
 /** The providers a fake server speaks for. */
-export type ProviderName = 'openai' | 'anthropic';
+export type ProviderName = 'openai' | 'anthropic' | 'google';
 
 /** The providers, in the order counters and state list them. */
-export const PROVIDERS: readonly ProviderName[] = ['openai', 'anthropic'];
+export const PROVIDERS: readonly ProviderName[] = ['openai', 'anthropic', 'google'];
 
 /** What the fake server needs to know of a chat request, whichever provider's shape it came in. */
 export interface ChatRequest {
@@ -20,6 +20,10 @@ export interface ErrorFields {
   readonly message?: string | undefined;
   readonly type?: string | undefined;
   readonly code?: string | undefined;
+  /** The HTTP status an in-band stream error stands for (picks the defaults). */
+  readonly status?: number | undefined;
+  /** How long the client should wait, in ms, when the answer says so (a 429's retry delay). */
+  readonly retryAfterMs?: number | undefined;
 }
 
 /** The frames of one streamed answer: opening events, one frame per piece of text, closing events. */
@@ -32,14 +36,21 @@ export interface StreamFrames {
 /** One provider's wire format: how its requests look and how it answers, streams and fails. */
 export interface ProviderWire {
   readonly name: ProviderName;
-  /** The path its chat endpoint answers on. */
+  /** The path its chat endpoint answers on (Google: a pattern, `{model}` in it). */
   readonly path: string;
+  /** Whether a request path is one of its chat endpoints. */
+  matches(path: string): boolean;
+  /** How its answer ids begin (`chatcmpl-fake-`, `msg_fake_`, ...): a sequence number follows. */
+  readonly idPrefix: string;
   /** The response header carrying a request id. */
   readonly requestIdHeader: string;
   /** The API key a request carries, if any. */
   apiKeyOf(headers: Record<string, string | string[] | undefined>): string | undefined;
-  /** Reads a parsed JSON body; a string says what is wrong with it (answered 400). */
-  parse(body: unknown): ChatRequest | string;
+  /**
+   * Reads a parsed JSON body, and the path it came on (Google puts the model and streaming in
+   * it); a string says what is wrong with the request (answered 400).
+   */
+  parse(body: unknown, path: string): ChatRequest | string;
   /** A complete (non-streaming) answer. */
   answer(request: ChatRequest, text: string, id: string): unknown;
   /** A streamed answer, as server-sent-event frames, the text cut into `pieces`. */
@@ -48,6 +59,8 @@ export interface ProviderWire {
   errorBody(status: number, fields: ErrorFields, model: string | undefined, id: string): unknown;
   /** An in-band error event for a stream. */
   streamError(fields: ErrorFields, id: string): string;
+  /** A content event whose data is `data`, not JSON: a malformed line. */
+  malformed(data: string): string;
 }
 
 /** One server-sent event frame. */

@@ -1,0 +1,3 @@
+import { streamMethodSuite } from './stream-method-suite.js';
+
+streamMethodSuite('standard');

@@ -1,0 +1,4 @@
+import 'reflect-metadata';
+import { decoratedSdkStreamSuite } from '../streams/sdk-stream-suite.js';
+
+decoratedSdkStreamSuite('legacy');

@@ -1,0 +1,4 @@
+import { decoratedSdkStreamSuite, sdkStreamSuite } from './sdk-stream-suite.js';
+
+sdkStreamSuite();
+decoratedSdkStreamSuite('standard');
