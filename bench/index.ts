@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { benchEngine, renderEngine } from './engine.js';
 import { fmt, table } from './harness.js';
+import { benchOpossum } from './opossum.js';
 
 const quick = process.env['BENCH_QUICK'] === '1';
 const n = quick ? 20_000 : 200_000;
@@ -34,6 +35,7 @@ for (const f of report.findings) {
   ]);
 }
 console.log('## targets', '\n' + table(rows), '\n');
+await benchOpossum(n, rounds, log);
 
 const http = fileURLToPath(new URL('./http-protect.js', import.meta.url));
 if (existsSync(http) && process.env['BENCH_SKIP_HTTP'] !== '1') {

@@ -13,6 +13,7 @@ const PARTS = [
   'streams.md',
   'classification.md',
   'admin.md',
+  'opossum.md',
   'testing.md',
   'limits.md',
   'gateway.md',

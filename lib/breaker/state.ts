@@ -8,6 +8,8 @@ export type OpenReason =
   | 'slow_call_rate'
   | 'rate_limited'
   | 'trial_failed'
+  /** Opened by hand for its `resetTimeout` (the opossum facade's `open()`). */
+  | 'manual'
   | 'remote';
 
 /** Calls pass and their outcomes feed the trip policies. */
