@@ -235,14 +235,6 @@ export class Breaker implements CallOwner, MoveWatcher {
     if (events !== null && events.active) events.emit('fallback', { breaker: this.name, error });
   }
 
-  /** Notes a hedge started at this breaker's level, or one that answered first. */
-  recordHedge(kind: 'started' | 'won'): void {
-    if (kind === 'started') this.stats.hedgesStarted++;
-    else this.stats.hedgesWon++;
-    const events = this.events();
-    if (events !== null && events.active) events.emit('hedge', { breaker: this.name, kind });
-  }
-
   /** Resolves once no call is in flight. */
   drain(): Promise<void> {
     if (this.inFlight === 0) return Promise.resolve();

@@ -54,6 +54,14 @@ export class HedgeState {
   }
 }
 
+/** Notes a hedge started at `breaker`'s level, or one that answered first: counts and an event. */
+function noteHedge(breaker: Breaker, kind: 'started' | 'won'): void {
+  if (kind === 'started') breaker.stats.hedgesStarted++;
+  else breaker.stats.hedgesWon++;
+  const events = breaker.events();
+  if (events !== null && events.active) events.emit('hedge', { breaker: breaker.name, kind });
+}
+
 interface Running {
   readonly index: number;
   readonly level: ChainLevel;
@@ -145,7 +153,7 @@ export function runHedged(
       if (entry !== null) {
         state.answered(index, now - entry.start);
         abortOthers(entry, new HedgeLostError(name));
-        if (entry.hedged) entry.breaker.recordHedge('won');
+        if (entry.hedged) noteHedge(entry.breaker, 'won');
       }
       note(name, 'success', entry === null ? 0 : now - entry.start);
       record?.served(name);
@@ -220,7 +228,7 @@ export function runHedged(
         }
         const entry: Running = { index, level, breaker, controller, start: begin, hedged };
         running.push(entry);
-        if (hedged) breaker.recordHedge('started');
+        if (hedged) noteHedge(breaker, 'started');
         attempt.then(
           (value) => settled(entry, { value }),
           (error: unknown) => settled(entry, { error }),
