@@ -1,6 +1,8 @@
 import FakeTimers from '@sinonjs/fake-timers';
 import { expect } from 'chai';
+import { Registry } from 'prom-client';
 import { BreakerRegistry, failover, withOutcome } from '../../lib/index.js';
+import { collectBreakerMetrics } from '../../adapters/prometheus/index.js';
 import { HedgeLostError } from '../../lib/failover/run-hedged.js';
 
 /** A provider that answers `name:prompt` after `ms` (fake time), or rejects when its signal aborts. */
@@ -162,6 +164,27 @@ describe('failover hedging (fake timers)', () => {
     ]);
     endTrial();
     await trial;
+  });
+
+  it('counts hedges started and won in Prometheus (circuit_breaker_hedges_total)', async () => {
+    const register = new Registry();
+    const metrics = collectBreakerMetrics(registry, { register });
+    const ask = failover(
+      [
+        { name: 'h-prom-slow', call: provider('slow', () => 1_000, log) },
+        { name: 'h-prom-fast', call: provider('fast', () => 10, log) },
+      ],
+      { registry, hedge: { delay: 100, budgetBurst: 3 } },
+    );
+    for (let i = 0; i < 2; i++) {
+      const pending = ask('q');
+      await clock.tickAsync(1_000);
+      expect(await pending).to.equal('fast:q');
+    }
+    const text = await register.metrics();
+    expect(text).to.include('circuit_breaker_hedges_total{breaker="h-prom-fast",kind="started"} 2');
+    expect(text).to.include('circuit_breaker_hedges_total{breaker="h-prom-fast",kind="won"} 2');
+    metrics.dispose();
   });
 
   it('refuses bad hedge values before making any breaker', () => {
