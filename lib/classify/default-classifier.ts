@@ -4,7 +4,9 @@ import { isCircuitOpenError } from '../errors/circuit-open-error.js';
 import { statusOf } from './error-facts.js';
 import { classifyStatus } from './http-status.js';
 import { hasNetworkCode } from './network.js';
+import { statusOfErrorTypes } from './error-types.js';
 import {
+  bodyCodesOf,
   MISSING_MODEL_CODES,
   QUOTA_EXHAUSTED_CODES,
   RATE_LIMIT_CODES,
@@ -22,7 +24,7 @@ import { CALLER_ERROR, FAILURE, type Verdict } from './verdict.js';
  * |---|---|
  * | breakwater's `CallTimeoutError`; an SDK's `APIConnectionTimeoutError`; a `TimeoutError` | failure |
  * | an SDK's `APIConnectionError` (refused, reset); a network code anywhere on the `cause` chain; a stream cut (`TypeError('terminated')`) | failure |
- * | an in-band stream error event (an SDK `APIError` without a status) | failure; rate limit if its type says so |
+ * | an in-band stream error event (an SDK `APIError` without a status) | as the status its type stands for (`overloaded_error` 529, `invalid_request_error` 400, ...); else failure |
  * | HTTP 429 (`RateLimitError`, Google `RESOURCE_EXHAUSTED`) | rate limit, `retryAfterMs` from `retry-after-ms`, `retry-after` or `retryDelay` |
  * | HTTP 429 saying the quota is used up (`insufficient_quota`) | failure |
  * | HTTP 5xx, 529, 408, 401, 402, 403, 404; any 4xx whose code or type says the model does not exist | failure |
@@ -51,8 +53,12 @@ export function defaultClassify(error: unknown, now?: number): Verdict {
     case 'aborted':
     case 'finish_reason':
       return CALLER_ERROR;
-    case 'stream_error':
+    case 'stream_error': {
+      // No status of its own: its type says which one it would have had before the stream began.
+      const status = statusOfErrorTypes(bodyCodesOf(error));
+      if (status !== undefined) return classifyHttpError(error, status, now);
       return saysAny(error, RATE_LIMIT_CODES) ? IN_BAND_RATE_LIMIT : FAILURE;
+    }
     case 'status':
     case undefined:
       break;

@@ -13,3 +13,4 @@ export { statusOf, headersOf, codesOf, classNamesOf } from './error-facts.js';
 export { sdkErrorKind, isFetchTermination, isAbort, type SdkErrorKind } from './sdk-errors.js';
 export { errorBodyOf, bodyCodesOf, retryDelayOf } from './provider-body.js';
 export { NETWORK_ERROR_CODES, hasNetworkCode } from './network.js';
+export { STATUS_BY_ERROR_TYPE, statusOfErrorTypes } from './error-types.js';

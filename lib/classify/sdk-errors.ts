@@ -91,12 +91,28 @@ export function isFetchTermination(error: unknown): boolean {
   return false;
 }
 
+/** `SyntaxError`s raised while a provider's stream was read (see {@link noteStreamSyntaxError}). */
+const raisedReadingStreams = new WeakSet<object>();
+
 /**
- * Whether `error` is the `openai` SDK's complaint about a malformed event in a provider's stream
- * (a `SyntaxError` it raises itself): the provider's fault, not a bug in the calling code.
+ * @internal Notes that `error`, if a `SyntaxError`, was raised while breakwater read a provider's
+ * stream: `@anthropic-ai/sdk` and `@google/genai` let `JSON.parse`'s own error out of a malformed
+ * event, which would otherwise pass for a bug in the calling code.
+ */
+export function noteStreamSyntaxError(error: unknown): void {
+  if (error instanceof SyntaxError) raisedReadingStreams.add(error);
+}
+
+/**
+ * Whether `error` reports a malformed event in a provider's stream: the `openai` SDK's own
+ * `SyntaxError` about it, or any `SyntaxError` raised while breakwater read the stream (the other
+ * SDKs let `JSON.parse`'s out). The provider's fault, not a bug in the calling code.
  */
 export function isMalformedStream(error: unknown): boolean {
-  return error instanceof SyntaxError && error.message.startsWith('Error reading response');
+  return (
+    error instanceof SyntaxError &&
+    (raisedReadingStreams.has(error) || error.message.startsWith('Error reading response'))
+  );
 }
 
 /**

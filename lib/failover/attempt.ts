@@ -4,9 +4,10 @@ import { isCircuitOpenError } from '../errors/circuit-open-error.js';
 
 /**
  * What happened at one level of a chain: it answered (`success`), failed (`failure`), ran past its
- * breaker's timeout (`timeout`), or was refused by its breaker without being called (`rejected`).
- * Streams add `interrupted` (failed after some of its content had reached the consumer) and
- * `cancelled` (stopped by the consumer, or a hedge that lost).
+ * breaker's timeout (`timeout`), was refused by its breaker without being called (`rejected`), or
+ * was given up while running (`cancelled`: a hedge that lost, or a consumer that stopped early),
+ * which is never the provider's failure. Streams add `interrupted`: failed after some of its
+ * content had reached the consumer.
  */
 export type AttemptOutcome =
   'success' | 'failure' | 'timeout' | 'rejected' | 'interrupted' | 'cancelled';

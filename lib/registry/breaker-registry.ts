@@ -171,7 +171,7 @@ export class BreakerRegistry {
   }
 
   /**
-   * Waits up to `timeoutMs`, the grace period (default: the registry's `shutdownTimeout`), for calls in flight, then
+   * Waits up to `timeoutMs` (default: the registry's `shutdownTimeout`) for calls in flight, then
    * aborts the rest (their signals abort, their callers get the shutdown's `AbortError`) and
    * releases the store if the registry made it. `close(0)` aborts at once, before it returns.
    * Idempotent: a second call returns the first one's promise.

@@ -1,29 +1,20 @@
 import type { Breaker } from '../breaker/breaker.js';
-import { systemClock } from '../breaker/options.js';
 import { show } from '../breaker/validate-options.js';
 import { defaultClassify } from '../classify/default-classifier.js';
-import type { Verdict } from '../classify/verdict.js';
 import {
   AllProvidersFailedError,
   type ProviderFailure,
 } from '../errors/all-providers-failed-error.js';
-import { isCapacityExceededError } from '../errors/capacity-exceeded-error.js';
-import { isCircuitOpenError } from '../errors/circuit-open-error.js';
 import { StreamInterruptedError } from '../errors/stream-interrupted-error.js';
 import { failedOutcome, type AttemptOutcome } from '../failover/attempt.js';
 import type { ChainLevel } from '../failover/chain-level.js';
 import { outcomeStorage, type OutcomeRecord } from '../failover/outcome-record.js';
-import {
-  enterContext,
-  leaveContext,
-  NEVER_ABORTED,
-  type CallContext,
-} from '../failover/call-context.js';
 import type { BreakerRegistry } from '../registry/breaker-registry.js';
 import { usageOf } from '../registry/provider-stats.js';
-import { GuardedStream } from './guarded-stream.js';
-import { toAsyncIterator } from './iterable.js';
+import { openLevel } from './open-level.js';
+import { raceToContent, type RaceHost, type Runner, type StreamHedge } from './hedge-race.js';
 import { OverlapTrim } from './overlap.js';
+import { noteAttempt, verdictBeforeContent } from './runner-outcome.js';
 import type { Resume } from './resume-types.js';
 
 /** What a stream chain knows of a level beyond what a call chain does. @internal */
@@ -40,8 +31,6 @@ export const MAX_HELD = 1_000;
 
 const END: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
 
-const REFUSED: Verdict = Object.freeze({ failure: false, failover: true });
-
 /**
  * One call of a stream chain (`failoverStream`, or an `async *` method under the decorators), as
  * its consumer iterates it.
@@ -55,7 +44,7 @@ const REFUSED: Verdict = Object.freeze({ failure: false, failover: true });
  * for it); otherwise the stream ends with {@link StreamInterruptedError}.
  * @internal
  */
-export class ChainStream<C> implements AsyncIterableIterator<C> {
+export class ChainStream<C> implements AsyncIterableIterator<C>, RaceHost<C> {
   private index = 0;
   private current: AsyncIterator<C> | null = null;
   private breaker: Breaker | null = null;
@@ -76,6 +65,9 @@ export class ChainStream<C> implements AsyncIterableIterator<C> {
   private done = false;
   private busy: Promise<IteratorResult<C>> | null = null;
   private iterated = false;
+  /** @internal Set while a hedge race runs. */
+  stopRace: (() => void) | null = null;
+  private raced = false;
   /** A caller's signal passed as the last argument: it cancels the stream, as it does a chain call. */
   private readonly callerSignal: AbortSignal | undefined;
 
@@ -88,6 +80,8 @@ export class ChainStream<C> implements AsyncIterableIterator<C> {
     private record: OutcomeRecord | undefined,
     /** What the chain is called in error messages. */
     private readonly label: string,
+    /** The chain's hedging, when it hedges. */
+    private readonly hedge: StreamHedge | null = null,
   ) {
     const last = args.length > 0 ? args[args.length - 1] : undefined;
     this.callerSignal = last instanceof AbortSignal ? last : undefined;
@@ -127,6 +121,7 @@ export class ChainStream<C> implements AsyncIterableIterator<C> {
   return(): Promise<IteratorResult<C>> {
     if (this.done && this.current === null) return Promise.resolve(END);
     this.done = true;
+    this.stopRace?.();
     this.queue = [];
     this.queued = 0;
     const current = this.current;
@@ -162,6 +157,10 @@ export class ChainStream<C> implements AsyncIterableIterator<C> {
   /** Opens levels and reads their preambles until one delivers content, ends, or all fail. */
   private async advance(): Promise<IteratorResult<C>> {
     for (;;) {
+      if (this.current === null && this.hedge !== null && !this.raced) {
+        this.raced = true;
+        return this.race();
+      }
       if (this.current === null) {
         if (this.index >= this.levels.length) return this.exhausted();
         if (this.callerSignal?.aborted === true) {
@@ -202,36 +201,70 @@ export class ChainStream<C> implements AsyncIterableIterator<C> {
     }
   }
 
-  private open(): void {
-    const level = this.levels[this.index]!;
-    const guard = level.guard;
-    const args = this.args;
-    const self = this.self;
-    const lastError = this.lastError;
-    const context = { error: lastError, attempt: this.index, level: level.name };
-    if (guard === null) {
-      this.breaker = null;
-      this.levelStart = systemClock.now();
-      const signal = this.callerSignal ?? NEVER_ABORTED;
-      this.current = lazyIterator<C>(
-        () => level.run(self, args, lastError, signal),
-        `${this.label}: fallback "${level.name}"`,
-        { ...context, signal },
-      );
-      return;
+  /** Runs the hedge race to the first content chunk, and carries on with its winner. */
+  private async race(): Promise<IteratorResult<C>> {
+    if (this.callerSignal?.aborted === true) {
+      this.done = true;
+      throw this.callerSignal.reason;
     }
-    const breaker = (this.breaker = (guard.registry ?? this.registry).get(
-      guard.breaker,
-      guard.options,
-    ));
-    this.levelStart = breaker.options.clock.now();
-    this.current = new GuardedStream<C>(
-      breaker,
-      (signal) => level.run(self, args, lastError, signal) as AsyncIterable<C>,
+    const result = await raceToContent(this, this.index, this.hedge!, MAX_HELD);
+    switch (result.kind) {
+      case 'stopped':
+        return END;
+      case 'thrown':
+        this.done = true;
+        throw result.error;
+      case 'exhausted':
+        this.index = this.levels.length;
+        return this.exhausted();
+      case 'won':
+        this.adopt(result.runner);
+        if (result.ended) {
+          this.commit([]);
+          this.complete();
+        } else {
+          this.commit(result.chunk === undefined ? [] : [result.chunk]);
+        }
+        return this.next();
+    }
+  }
+
+  get levelCount(): number {
+    return this.levels.length;
+  }
+
+  isContent(index: number, chunk: C): boolean {
+    return this.rules[index]!.isContent(chunk);
+  }
+
+  stopped(): boolean {
+    return this.done;
+  }
+
+  private open(): void {
+    this.adopt(this.makeRunner(this.index));
+  }
+
+  /** Makes level `index`'s stream (not yet started: it starts at its first `next()`). */
+  makeRunner(index: number): Runner<C> {
+    return openLevel<C>(
+      this.levels[index]!,
+      index,
+      this.rules[index]!.isContent,
+      { self: this.self, args: this.args, lastError: this.lastError },
+      this.registry,
       this.callerSignal,
-      this.rules[this.index]!.isContent,
-      context,
+      this.label,
     );
+  }
+
+  /** Level `runner` is the current one from here. */
+  private adopt(runner: Runner<C>): void {
+    this.index = runner.index;
+    this.current = runner.stream;
+    this.breaker = runner.breaker;
+    this.levelStart = runner.start;
+    this.held = runner.held;
   }
 
   /** The current level delivers from here: what it held, then `chunks`. */
@@ -259,32 +292,54 @@ export class ChainStream<C> implements AsyncIterableIterator<C> {
 
   /** The current level failed before delivering content: fail over, or throw a caller's error. */
   private failedBeforeContent(error: unknown): void {
-    const level = this.levels[this.index]!;
-    const breaker = this.breaker;
-    const refused =
-      breaker !== null &&
-      (isCircuitOpenError(error) || isCapacityExceededError(error)) &&
-      error.breaker === breaker.name;
-    const verdict = refused
-      ? REFUSED
-      : breaker === null
-        ? defaultClassify(error)
-        : breaker.verdictOf(error);
-    const aborted = this.callerSignal?.aborted === true;
-    const outcome = aborted ? 'cancelled' : failedOutcome(error, breaker?.name ?? null);
-    this.note(level, outcome, error);
+    const runner = this.runner();
     this.current = null;
     this.held = [];
     this.trim?.reset();
-    // A caller's error is thrown as it is; so is the caller's own abort: nobody waits for a fallback.
-    if (!verdict.failover || aborted) {
+    if (!this.failedRunner(runner, error)) {
       this.done = true;
       throw error;
     }
+    this.index++;
+  }
+
+  /** The current level, as a runner. */
+  private runner(): Runner<C> {
+    return {
+      index: this.index,
+      stream: this.current!,
+      breaker: this.breaker,
+      start: this.levelStart,
+      held: this.held,
+    };
+  }
+
+  /**
+   * Records that `runner`'s level failed before content; `true` when the chain may move on,
+   * `false` for a caller's error or the caller's own abort, which the consumer gets as they are.
+   */
+  failedRunner(runner: Runner<C>, error: unknown): boolean {
+    const level = this.levels[runner.index]!;
+    const breaker = runner.breaker;
+    const verdict = verdictBeforeContent(runner, error);
+    const aborted = this.callerSignal?.aborted === true;
+    const outcome = aborted ? 'cancelled' : failedOutcome(error, breaker?.name ?? null);
+    this.noteRunner(runner, outcome, error);
+    if (!verdict.failover || aborted) return false;
     this.causes.push({ name: level.name, error });
     this.failed.push(breaker);
     this.lastError = error;
-    this.index++;
+    return true;
+  }
+
+  /** Records a level that lost a hedge race, or that the consumer left: `cancelled`. */
+  cancelRunner(runner: Runner<C>): void {
+    try {
+      runner.stream.return?.()?.then(undefined, () => undefined);
+    } catch {
+      // Losing is all that is left for it.
+    }
+    this.noteRunner(runner, 'cancelled', undefined);
   }
 
   /** Every level failed before content. */
@@ -294,7 +349,9 @@ export class ChainStream<C> implements AsyncIterableIterator<C> {
       throw new StreamInterruptedError(this.resumedFrom, this.delivered.slice(), this.lastError);
     }
     if (this.levels.length === 1) throw this.lastError;
-    throw new AllProvidersFailedError(this.causes);
+    // In chain order, though hedged levels may fail in another.
+    const order = (name: string) => this.levels.findIndex((level) => level.name === name);
+    throw new AllProvidersFailedError(this.causes.sort((a, b) => order(a.name) - order(b.name)));
   }
 
   /** The current level failed after delivering content: resume on the next level, or end. */
@@ -349,67 +406,16 @@ export class ChainStream<C> implements AsyncIterableIterator<C> {
 
   /** Records the current level's attempt for `withOutcome`; returns the time it ended. */
   private note(level: ChainLevel, outcome: AttemptOutcome, error: unknown): number {
-    const breaker = this.breaker;
-    const now = breaker === null ? systemClock.now() : breaker.options.clock.now();
-    if (breaker === null && outcome !== 'cancelled') {
-      usageOf(this.registry)
-        .fallback(level.name)
-        .record(outcome === 'success', now - this.levelStart, now);
-    }
-    const record = this.record;
-    if (record !== undefined) {
-      record.add(
-        error === undefined
-          ? { name: level.name, outcome, durationMs: now - this.levelStart }
-          : { name: level.name, outcome, durationMs: now - this.levelStart, error },
-      );
-    }
-    return now;
+    return this.noteRunner(this.runner(), outcome, error, level);
   }
-}
 
-/**
- * An unguarded level's stream, made when first read, with its call context held while it starts
- * and while its first chunk is asked for.
- */
-function lazyIterator<C>(
-  run: () => unknown,
-  label: string,
-  context: CallContext,
-): AsyncIterator<C> {
-  let inner: AsyncIterator<C> | null = null;
-  let closed = false;
-  return {
-    async next(): Promise<IteratorResult<C>> {
-      if (inner !== null) return closed ? END : inner.next();
-      let previous = enterContext(context);
-      let value: unknown;
-      try {
-        value = run();
-      } finally {
-        leaveContext(previous);
-      }
-      value = await value;
-      const iterator = toAsyncIterator<C>(value);
-      if (iterator === undefined) {
-        throw new TypeError(
-          `${label} must return an AsyncIterable or a promise of one, got ${show(value)}`,
-        );
-      }
-      inner = iterator;
-      if (closed) return END;
-      previous = enterContext(context);
-      try {
-        return inner.next();
-      } finally {
-        leaveContext(previous);
-      }
-    },
-    return(): Promise<IteratorResult<C>> {
-      closed = true;
-      const closing = inner?.return?.();
-      closing?.then(undefined, () => undefined);
-      return Promise.resolve(END);
-    },
-  };
+  /** Records `runner`'s attempt for `withOutcome`; returns the time it ended. */
+  private noteRunner(
+    runner: Runner<C>,
+    outcome: AttemptOutcome,
+    error: unknown,
+    level = this.levels[runner.index]!,
+  ): number {
+    return noteAttempt(this.record, this.registry, level, runner, outcome, error);
+  }
 }

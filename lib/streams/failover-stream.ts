@@ -2,7 +2,9 @@ import type { BreakerOptions } from '../breaker/options.js';
 import { ownOptions } from '../breaker/own-options.js';
 import { show } from '../breaker/validate-options.js';
 import { registryOption, toLevel, type FailoverOptions } from '../failover/failover.js';
+import { resolveHedge, type HedgeOptions } from '../failover/hedge-options.js';
 import { outcomeStorage } from '../failover/outcome-record.js';
+import { StreamHedge } from './hedge-race.js';
 import { ChainStream, type StreamLevelRules } from './chain-stream.js';
 import { isContentChunk } from './content.js';
 import type { Resume } from './resume-types.js';
@@ -48,11 +50,17 @@ export type StreamLastResort<A extends unknown[], C> = (
 export type StreamLevel<A extends unknown[], C> =
   StreamProviderLevel<A, C> | StreamLastResort<A, C>;
 
-/** Options of {@link failoverStream}: as {@link failover}'s. */
-export type FailoverStreamOptions = FailoverOptions;
+/** Options of {@link failoverStream}: as {@link failover}'s, and `hedge`. */
+export interface FailoverStreamOptions extends FailoverOptions {
+  /**
+   * Start the next level beside one that has sent no content for `hedge.delay` ms; the first
+   * content chunk wins, the others are aborted and recorded `cancelled`. Default: no hedging.
+   */
+  readonly hedge?: HedgeOptions | undefined;
+}
 
 const EXTRA_KEYS = ['isContent', 'resume'];
-const STREAM_OPTIONS: ReadonlySet<string> = new Set(['registry', 'append']);
+const STREAM_OPTIONS: ReadonlySet<string> = new Set(['registry', 'append', 'hedge']);
 
 /**
  * {@link failover} for streams. `levels` are as there, plus, on a provider level, `isContent` (the
@@ -68,7 +76,9 @@ const STREAM_OPTIONS: ReadonlySet<string> = new Set(['registry', 'append']);
  * - a caller's error (a 400) is thrown as it is; a consumer that stops early aborts the level
  *   streaming, which is recorded `cancelled`;
  * - `withOutcome` around code consuming the stream tells who served it (the level that finished)
- *   and every attempt, `interrupted` for a level cut after content.
+ *   and every attempt, `interrupted` for a level cut after content;
+ * - with `hedge`, the next level starts beside one that has sent no content for `hedge.delay` ms,
+ *   and the first content chunk wins (the others are aborted and recorded `cancelled`).
  *
  * @example
  * const chat = failoverStream([
@@ -90,13 +100,15 @@ export function failoverStream<F extends AnyFunction>(
   ],
   options?: FailoverStreamOptions,
 ): (...args: StreamArgs<F>) => AsyncIterable<StreamChunk<F>> {
-  const registry = registryOption(options, 'failoverStream');
+  // Own keys only, read once (an inherited `append` is ignored); `hedge` is the streams' own.
+  const { hedge: given, ...chainOptions } = ownOptions(options, 'failoverStream', STREAM_OPTIONS);
+  const hedge = given === undefined ? null : new StreamHedge(resolveHedge(given));
+  const registry = registryOption(chainOptions as FailoverOptions, 'failoverStream');
   if (!Array.isArray(levels) || levels.length === 0) {
     throw new TypeError(`failoverStream levels must be a non-empty array, got ${show(levels)}`);
   }
-  // Own keys only (an inherited `append` is ignored), and everything is checked before any
-  // breaker is made: a bad chain leaves the registry as it was.
-  const append = ownOptions(options, 'failoverStream', STREAM_OPTIONS)['append'] !== false;
+  // Everything is checked before any breaker is made: a bad chain leaves the registry as it was.
+  const append = chainOptions['append'] !== false;
   const chain = levels.map((level: unknown, index) =>
     toLevel(level, index, append, EXTRA_KEYS, 'failoverStream'),
   );
@@ -113,7 +125,16 @@ export function failoverStream<F extends AnyFunction>(
   }
   const label = `failoverStream(${chain.map((l) => l.name).join(', ')})`;
   const run = (...args: unknown[]) =>
-    new ChainStream(chain, rules, registry, undefined, args, outcomeStorage.getStore(), label);
+    new ChainStream(
+      chain,
+      rules,
+      registry,
+      undefined,
+      args,
+      outcomeStorage.getStore(),
+      label,
+      hedge,
+    );
   Object.defineProperty(run, 'name', { value: label });
   return run as unknown as (...args: StreamArgs<F>) => AsyncIterable<StreamChunk<F>>;
 }

@@ -1,11 +1,13 @@
 import type { Breaker } from '../breaker/breaker.js';
 import { show } from '../breaker/validate-options.js';
+import { noteStreamSyntaxError } from '../classify/sdk-errors.js';
 import { CallTimeoutError } from '../errors/call-timeout-error.js';
 import { CapacityExceededError } from '../errors/capacity-exceeded-error.js';
 import { enterContext, leaveContext, type CallContext } from '../failover/call-context.js';
 import { isContentChunk } from './content.js';
 import { inBandError } from './in-band-error.js';
-import { toAsyncIterator } from './iterable.js';
+import { captured, capture, ignore, isThenable, toAsyncIterator } from './iterable.js';
+import { PullDeadline } from './pull-deadline.js';
 import type { StreamOutcome } from '../events/breaker-events.js';
 
 /**
@@ -28,16 +30,6 @@ const NO_CONTEXT: unique symbol = Symbol('no context');
 const NO_EPOCH = -1;
 
 const END: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
-
-/** Where {@link capture} leaves a new promise's settlers: one shared executor, no closure per pull. */
-const captured: { resolve: (value: never) => void; reject: (error: unknown) => void } = {
-  resolve: () => undefined,
-  reject: () => undefined,
-};
-function capture(resolve: (value: never) => void, reject: (error: unknown) => void): void {
-  captured.resolve = resolve;
-  captured.reject = reject;
-}
 
 /**
  * One streaming call through a breaker, as the consumer iterates it.
@@ -74,11 +66,7 @@ export class GuardedStream<C> implements AsyncIterableIterator<C> {
   private resolvePull: ((result: IteratorResult<C>) => void) | null = null;
   private rejectPull: ((error: unknown) => void) | null = null;
   private pulling: Promise<IteratorResult<C>> | null = null;
-  /** When the pending pull times out; `Infinity` while none is pending. */
-  private deadline = Number.POSITIVE_INFINITY;
-  private timer: ReturnType<typeof setTimeout> | null = null;
-  private armedFor = Number.POSITIVE_INFINITY;
-  private armedWith: typeof setTimeout | null = null;
+  private readonly deadline: PullDeadline;
   private iterated = false;
   private readonly firstChunkMs: number;
   private readonly idleMs: number;
@@ -103,6 +91,7 @@ export class GuardedStream<C> implements AsyncIterableIterator<C> {
     const idle = o.idleTimeout ?? o.timeout;
     this.firstChunkMs = first === false ? Number.POSITIVE_INFINITY : first;
     this.idleMs = idle === false ? Number.POSITIVE_INFINITY : idle;
+    this.deadline = new PullDeadline(o.clock, () => this.expire());
   }
 
   [Symbol.asyncIterator](): this {
@@ -187,7 +176,7 @@ export class GuardedStream<C> implements AsyncIterableIterator<C> {
     signal?.addEventListener('abort', this, { once: true });
     (breaker.streams ??= new Set()).add(this);
     const promise = this.expectPull();
-    this.await(this.start + this.firstChunkMs);
+    this.deadline.set(this.start + this.firstChunkMs);
     let result: ReturnType<StreamSource<C>>;
     const previous = this.enter();
     try {
@@ -232,18 +221,18 @@ export class GuardedStream<C> implements AsyncIterableIterator<C> {
   }
 
   /** Makes the level's call context current, when there is one; returns what it replaced. */
-  private enter(): CallContext | null | typeof NO_CONTEXT {
-    const context = this.context;
-    if (context === undefined) return NO_CONTEXT;
-    return enterContext({ ...context, signal: this.controller!.signal });
+  private enter(): ReturnType<typeof enterContext> | typeof NO_CONTEXT {
+    const c = this.context;
+    if (c === undefined) return NO_CONTEXT;
+    return enterContext(this.controller!.signal, c.error, c.attempt, c.level);
   }
 
   private pull(): Promise<IteratorResult<C>> {
     const promise = this.expectPull();
     if (this.chunks > 0 && this.idleMs !== Number.POSITIVE_INFINITY) {
-      this.await(this.breaker.options.clock.now() + this.idleMs);
+      this.deadline.set(this.breaker.options.clock.now() + this.idleMs);
     } else if (this.chunks === 0) {
-      this.await(this.start + this.firstChunkMs);
+      this.deadline.set(this.start + this.firstChunkMs);
     }
     this.read();
     return promise;
@@ -280,7 +269,7 @@ export class GuardedStream<C> implements AsyncIterableIterator<C> {
       return;
     }
     this.chunks++;
-    this.deadline = Number.POSITIVE_INFINITY;
+    this.deadline.clear();
     if (this.contentAt !== this.contentAt && this.isContent(chunk)) this.firstContent();
     const resolve = this.resolvePull!;
     this.settlePull();
@@ -288,7 +277,9 @@ export class GuardedStream<C> implements AsyncIterableIterator<C> {
   };
 
   private readonly onError = (error: unknown): void => {
-    if (this.phase === STREAMING) this.fail(error, false);
+    if (this.phase !== STREAMING) return;
+    noteStreamSyntaxError(error); // a malformed event, not the caller's bug
+    this.fail(error, false);
   };
 
   private firstContent(): void {
@@ -352,11 +343,7 @@ export class GuardedStream<C> implements AsyncIterableIterator<C> {
 
   private finish(): void {
     this.phase = DONE;
-    this.deadline = Number.POSITIVE_INFINITY;
-    if (this.timer !== null) {
-      clearTimeout(this.timer);
-      this.timer = null;
-    }
+    this.deadline.stop();
     this.callerSignal?.removeEventListener('abort', this);
     this.breaker.streams?.delete(this);
   }
@@ -396,33 +383,9 @@ export class GuardedStream<C> implements AsyncIterableIterator<C> {
     });
   }
 
-  /** Sets the pending pull's deadline, aiming the timer when it would fire too late. */
-  private await(deadline: number): void {
-    this.deadline = deadline;
-    if (deadline === Number.POSITIVE_INFINITY) return;
-    if (this.timer !== null) {
-      if (deadline >= this.armedFor && globalThis.setTimeout === this.armedWith) return;
-      clearTimeout(this.timer);
-    }
-    this.arm(deadline);
-  }
-
-  private arm(deadline: number): void {
-    this.armedFor = deadline;
-    this.armedWith = globalThis.setTimeout;
-    const delay = Math.max(0, deadline - this.breaker.options.clock.now());
-    this.timer = setTimeout(this.onTimer, delay);
-    this.timer.unref?.();
-  }
-
-  private readonly onTimer = (): void => {
-    this.timer = null;
-    const deadline = this.deadline;
-    if (this.phase === DONE || deadline === Number.POSITIVE_INFINITY) return;
-    if (this.breaker.options.clock.now() < deadline) {
-      this.arm(deadline);
-      return;
-    }
+  /** The pending pull's deadline passed: the stream failed by timeout. */
+  private expire(): void {
+    if (this.phase === DONE) return;
     const name = this.breaker.name;
     const first = this.chunks === 0;
     const ms = first ? this.firstChunkMs : this.idleMs;
@@ -431,15 +394,5 @@ export class GuardedStream<C> implements AsyncIterableIterator<C> {
       ? `Stream through breaker "${name}" sent no chunk within ${ms} ms (firstChunkTimeout)`
       : `Stream through breaker "${name}" sent no chunk for ${ms} ms after one was asked for (idleTimeout)`;
     this.fail(error, true);
-  };
+  }
 }
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as PromiseLike<unknown>).then === 'function'
-  );
-}
-
-function ignore(): void {}

@@ -1,3 +1,4 @@
+import { statusOfErrorTypes } from '../classify/error-types.js';
 import { StreamEventError } from '../errors/stream-event-error.js';
 
 /**
@@ -36,47 +37,13 @@ export function inBandError(chunk: unknown): StreamEventError | undefined {
   return undefined;
 }
 
-/** The HTTP status each provider error type or code stands for. */
-const STATUS_BY_TYPE: ReadonlyMap<string, number> = new Map([
-  ['invalid_request_error', 400],
-  ['invalid_prompt', 400],
-  ['context_length_exceeded', 400],
-  ['INVALID_ARGUMENT', 400],
-  ['FAILED_PRECONDITION', 400],
-  ['authentication_error', 401],
-  ['invalid_api_key', 401],
-  ['UNAUTHENTICATED', 401],
-  ['billing_error', 402],
-  ['permission_error', 403],
-  ['PERMISSION_DENIED', 403],
-  ['not_found_error', 404],
-  ['model_not_found', 404],
-  ['NOT_FOUND', 404],
-  ['request_too_large', 413],
-  ['rate_limit_error', 429],
-  ['rate_limit_exceeded', 429],
-  ['insufficient_quota', 429],
-  ['RESOURCE_EXHAUSTED', 429],
-  ['server_error', 500],
-  ['api_error', 500],
-  ['INTERNAL', 500],
-  ['UNAVAILABLE', 503],
-  ['server_is_overloaded', 503],
-  ['timeout_error', 504],
-  ['DEADLINE_EXCEEDED', 504],
-  ['overloaded_error', 529],
-]);
-
 function toError(body: Record<string, unknown>, chunk: unknown): StreamEventError {
   let status: number | undefined;
   const code = body['code'];
   if (typeof code === 'number' && Number.isInteger(code) && code >= 400 && code < 600) {
     status = code;
   } else {
-    for (const key of ['type', 'code', 'status']) {
-      const value = body[key];
-      if (typeof value === 'string') status ??= STATUS_BY_TYPE.get(value);
-    }
+    status = statusOfErrorTypes([body['type'], body['code'], body['status']]);
   }
   const message = typeof body['message'] === 'string' ? body['message'] : 'error event';
   const label =

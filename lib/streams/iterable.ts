@@ -43,3 +43,30 @@ export function isStreamLike(value: unknown): boolean {
     typeof (value as Partial<Iterable<unknown>>)[Symbol.iterator] === 'function'
   );
 }
+
+/** Whether `value` has a `then` method. @internal */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as PromiseLike<unknown>).then === 'function'
+  );
+}
+
+/** Swallows a rejection nobody waits for. @internal */
+export function ignore(): void {}
+
+/**
+ * Where {@link capture} leaves a new promise's settlers: one shared executor, no closure per
+ * promise. Read them right after `new Promise(capture)`. @internal
+ */
+export const captured: { resolve: (value: never) => void; reject: (error: unknown) => void } = {
+  resolve: () => undefined,
+  reject: () => undefined,
+};
+
+/** The executor that leaves its settlers in {@link captured}. @internal */
+export function capture(resolve: (value: never) => void, reject: (error: unknown) => void): void {
+  captured.resolve = resolve;
+  captured.reject = reject;
+}

@@ -118,7 +118,10 @@ export function snippetModule(
   const taken = new Set<string>();
   const imports: string[] = [];
   for (const { specifier, names } of exported) {
-    const wanted = names.filter((name) => !taken.has(name) && !(name in CONTEXT) && needed(name));
+    // `default` is no name to import by: a word such as 'sdk-default' in a snippet must not pull it in.
+    const wanted = names.filter(
+      (name) => name !== 'default' && !taken.has(name) && !(name in CONTEXT) && needed(name),
+    );
     wanted.forEach((name) => taken.add(name));
     if (wanted.length > 0) imports.push(`import { ${wanted.join(', ')} } from '${specifier}';`);
   }

@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import {
   BreakerRegistry,
   CONTINUE_INSTRUCTION,
+  MAX_HELD,
   isAllProvidersFailedError,
   isCallTimeoutError,
   isStreamInterruptedError,
@@ -358,6 +359,38 @@ describe('failoverStream: failover before the first content chunk, interruption 
       { registry },
     );
     expect((await drain(chat())).chunks).to.deep.equal(['#meta', 'text']);
+  });
+
+  it('reads no further ahead than the consumer once committed, and holds at most MAX_HELD chunks of preamble', async () => {
+    const registry = new BreakerRegistry();
+    const answer = new ScriptedProvider(openAiAnswer('a', 'b', 'c', 'd'));
+    const chat = failoverStream(
+      [{ name: 'p', call: (signal: AbortSignal) => answer.open(signal) }],
+      { registry },
+    );
+    const iterator = chat()[Symbol.asyncIterator]();
+    await iterator.next(); // the held role delta, delivered with the first content chunk
+    expect(answer.pulled).to.equal(2);
+    await iterator.next(); // 'a', already read
+    expect(answer.pulled).to.equal(2);
+    await iterator.next(); // 'b'
+    expect(answer.pulled).to.equal(3);
+    await iterator.return!();
+
+    const pings = Array.from({ length: MAX_HELD + 5 }, () => chunk({ type: 'ping' }));
+    const chatty = new ScriptedProvider<object>([...pings, fail(httpError(500))]);
+    const backup = new ScriptedProvider<object>([chunk({ text: 'never' })]);
+    const chain = failoverStream(
+      [
+        { name: 'chatty', call: (signal: AbortSignal) => chatty.open(signal) },
+        { name: 'backup', call: (signal: AbortSignal) => backup.open(signal) },
+      ],
+      { registry },
+    );
+    const { chunks, error } = await drain(chain());
+    expect(chunks).to.have.length(MAX_HELD + 5);
+    expect(isStreamInterruptedError(error)).to.equal(true);
+    expect(backup.opened).to.equal(0);
   });
 
   it('refuses bad levels and options at once, naming them', () => {

@@ -159,15 +159,10 @@ export function sdkStreamSuite(): void {
       });
 
       // A malformed line: openai throws a SyntaxError the classifier knows as a malformed stream;
-      // @anthropic-ai/sdk and @google/genai throw JSON.parse's bare SyntaxError, which the default
-      // classifier judges a bug of the caller's, so the chain rethrows it instead of failing over.
-      const before = first === 'openai' ? [...BEFORE_CONTENT, MALFORMED_BEFORE] : BEFORE_CONTENT;
-      const after = first === 'openai' ? [...AFTER_CONTENT, MALFORMED_AFTER] : AFTER_CONTENT;
-      if (first !== 'openai') {
-        it(
-          `failoverStream: a malformed SSE line from ${first} fails over (pending: the classifier takes its bare SyntaxError for the caller's bug)`,
-        );
-      }
+      // @anthropic-ai/sdk and @google/genai throw JSON.parse's bare SyntaxError, which the stream
+      // engine notes as raised while reading the provider's stream: a failure, not a caller's bug.
+      const before = [...BEFORE_CONTENT, MALFORMED_BEFORE];
+      const after = [...AFTER_CONTENT, MALFORMED_AFTER];
 
       for (const [label, fault, outcome] of before) {
         it(`failoverStream: ${label} from ${first} before content: ${second} serves, nothing of ${first} shows`, async () => {
@@ -228,27 +223,23 @@ export function sdkStreamSuite(): void {
       }
 
       // Through openai and @anthropic-ai/sdk, the in-band error is an APIError with a type and no
-      // status, which the default classifier judges a failure whatever its type; Google's carries
-      // its status (400).
-      const inBand400 = first === 'google' ? it : it.skip;
-      inBand400(
-        `failoverStream: an in-band invalid_request_error from ${first} is the caller's: rethrown, not failed over${first === 'google' ? '' : ' (pending: the classifier judges an SDK stream error by its type)'}`,
-        async () => {
-          s.fake.setFault(first, { kind: 'streamError', afterChunks: 0, status: 400 });
-          const chat = failoverStream(
-            [
-              { name: first, call: s.calls[first] },
-              { name: second, call: s.calls[second] },
-            ],
-            { registry: s.registry },
-          );
-          const read = await consume(chat(body('a')));
-          expect(read.text).to.equal('');
-          expect(read.error).to.be.instanceOf(Error);
-          expect(s.registry.get(first).snapshot().failedRequests).to.equal(0);
-          expect(s.registry.get(second).snapshot().totalRequests).to.equal(0);
-        },
-      );
+      // status, which the default classifier judges by the status its type stands for; Google's
+      // carries its status (400).
+      it(`failoverStream: an in-band invalid_request_error from ${first} is the caller's: rethrown, not failed over`, async () => {
+        s.fake.setFault(first, { kind: 'streamError', afterChunks: 0, status: 400 });
+        const chat = failoverStream(
+          [
+            { name: first, call: s.calls[first] },
+            { name: second, call: s.calls[second] },
+          ],
+          { registry: s.registry },
+        );
+        const read = await consume(chat(body('a')));
+        expect(read.text).to.equal('');
+        expect(read.error).to.be.instanceOf(Error);
+        expect(s.registry.get(first).snapshot().failedRequests).to.equal(0);
+        expect(s.registry.get(second).snapshot().totalRequests).to.equal(0);
+      });
 
       it(`failoverStream with resume: ${first} cut mid-answer, ${second} continues it`, async () => {
         s.fake.setFault(first, { kind: 'streamCut', afterChunks: 2 });

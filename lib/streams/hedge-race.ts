@@ -1,0 +1,163 @@
+import type { Breaker } from '../breaker/breaker.js';
+import { AdaptiveDelay } from '../failover/adaptive-delay.js';
+import { HedgeBudget } from '../failover/hedge-budget.js';
+import type { ResolvedHedge } from '../failover/hedge-options.js';
+
+/** One level of a stream chain running before its first content chunk. @internal */
+export interface Runner<C> {
+  readonly index: number;
+  readonly stream: AsyncIterator<C>;
+  readonly breaker: Breaker | null;
+  /** When it started, by its breaker's clock (the system clock for an unguarded level). */
+  readonly start: number;
+  /** Its chunks without content, held until it wins. */
+  held: C[];
+}
+
+/** What a race needs of its chain. @internal */
+export interface RaceHost<C> {
+  readonly levelCount: number;
+  makeRunner(index: number): Runner<C>;
+  isContent(index: number, chunk: C): boolean;
+  /** Records a failure before content; `false` when the chain must end with this error. */
+  failedRunner(runner: Runner<C>, error: unknown): boolean;
+  /** Aborts a loser and records it `cancelled`. */
+  cancelRunner(runner: Runner<C>): void;
+  /** Whether the consumer has gone. */
+  stopped(): boolean;
+  /** Set by a race while it runs: ends it at once (the consumer left). */
+  stopRace: (() => void) | null;
+}
+
+/** How a race ended. @internal */
+export type RaceEnd<C> =
+  /** `runner` sent content (`chunk`), ended without any (`ended`), or held too much (`full`). */
+  | {
+      readonly kind: 'won';
+      readonly runner: Runner<C>;
+      readonly chunk?: C | undefined;
+      readonly ended: boolean;
+    }
+  /** A caller's error: the consumer gets it as it is. */
+  | { readonly kind: 'thrown'; readonly error: unknown }
+  /** Every level failed before content. */
+  | { readonly kind: 'exhausted' }
+  /** The consumer left. */
+  | { readonly kind: 'stopped' };
+
+/**
+ * The hedging of one stream chain, shared by its calls: the resolved options, the budget that
+ * caps the share of hedged calls, and the learnt delay when it is adaptive. @internal
+ */
+export class StreamHedge {
+  readonly budget: HedgeBudget;
+  private readonly adaptive: AdaptiveDelay | null;
+
+  constructor(readonly options: ResolvedHedge) {
+    this.budget = new HedgeBudget(options.budgetPercent, options.budgetBurst);
+    const d = options.delay;
+    this.adaptive =
+      d.kind === 'adaptive'
+        ? new AdaptiveDelay(d.percentile, d.min, d.max, d.initial, d.samples)
+        : null;
+  }
+
+  /** How long a level may go without content before the next starts beside it. */
+  delay(): number {
+    const d = this.options.delay;
+    return d.kind === 'fixed' ? d.ms : this.adaptive!.current();
+  }
+
+  /** A level sent its first content after `ms`. */
+  learn(ms: number): void {
+    this.adaptive?.record(ms);
+  }
+}
+
+/**
+ * Races levels from `from` to the first content chunk. The first level starts at once; each time
+ * the newest has sent no content for the hedge delay, the next starts beside it (at most `max`
+ * extra, each taking a token of the budget); when every running level has failed, the next starts
+ * at once, as without hedging. The first content chunk (or a normal end) wins; the others are
+ * aborted and recorded `cancelled`. Each level's preamble is held apart, and only the winner's is
+ * delivered. `held` is capped at `maxHeld` chunks per level, after which that level wins.
+ * @internal
+ */
+export function raceToContent<C>(
+  host: RaceHost<C>,
+  from: number,
+  hedge: StreamHedge,
+  maxHeld: number,
+): Promise<RaceEnd<C>> {
+  hedge.budget.onCall();
+  return new Promise((resolve) => {
+    const running = new Set<Runner<C>>();
+    let next = from;
+    let hedges = 0;
+    let over = false;
+    let timer: ReturnType<typeof setTimeout> | null = null;
+
+    const end = (result: RaceEnd<C>, winner?: Runner<C>): void => {
+      if (over) return;
+      over = true;
+      host.stopRace = null;
+      if (timer !== null) clearTimeout(timer);
+      for (const runner of running) if (runner !== winner) host.cancelRunner(runner);
+      running.clear();
+      resolve(result);
+    };
+    const arm = (): void => {
+      if (timer !== null) clearTimeout(timer);
+      timer = null;
+      if (next >= host.levelCount || hedges >= hedge.options.max) return;
+      timer = setTimeout(onDelay, hedge.delay());
+      timer.unref?.();
+    };
+    const onDelay = (): void => {
+      timer = null;
+      if (over || next >= host.levelCount || !hedge.budget.take()) return;
+      hedges++;
+      start();
+    };
+    const start = (): void => {
+      const runner = host.makeRunner(next++);
+      running.add(runner);
+      arm();
+      void pump(runner);
+    };
+    const pump = async (runner: Runner<C>): Promise<void> => {
+      for (;;) {
+        let result: IteratorResult<C>;
+        try {
+          result = await runner.stream.next();
+        } catch (error) {
+          if (over) return;
+          running.delete(runner);
+          if (host.stopped()) return end({ kind: 'stopped' });
+          if (!host.failedRunner(runner, error)) return end({ kind: 'thrown', error });
+          if (running.size > 0) return;
+          if (next >= host.levelCount) return end({ kind: 'exhausted' });
+          return start();
+        }
+        if (over) return;
+        if (host.stopped()) return end({ kind: 'stopped' });
+        if (result.done === true) return win(runner, undefined, true);
+        const chunk = result.value;
+        if (host.isContent(runner.index, chunk)) return win(runner, chunk, false);
+        runner.held.push(chunk);
+        if (runner.held.length >= maxHeld) return win(runner, undefined, false);
+      }
+    };
+    const win = (runner: Runner<C>, chunk: C | undefined, ended: boolean): void => {
+      const clock = runner.breaker?.options.clock;
+      hedge.learn((clock === undefined ? Date.now() : clock.now()) - runner.start);
+      const won: RaceEnd<C> =
+        chunk === undefined
+          ? { kind: 'won', runner, ended }
+          : { kind: 'won', runner, chunk, ended };
+      end(won, runner);
+    };
+    host.stopRace = () => end({ kind: 'stopped' });
+    start();
+  });
+}
