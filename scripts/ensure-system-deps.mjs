@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Installs the Debian packages the specs need when they are missing: chromium, for the
 // dashboard spec in real headless Chromium, and redis-server, which the RedisStore specs start
-// on a port of their own (nothing needs it running as a service). Runs before `npm test`; does
+// on a port of their own (nothing needs it running as a service), and prometheus, whose promtool
+// evaluates the Grafana board's queries against a scraped /metrics. Runs before `npm test`; does
 // nothing when all are there.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { existsSync } from 'node:fs';
 const needed = [
   { pkg: 'chromium', path: '/usr/bin/chromium' },
   { pkg: 'redis-server', path: '/usr/bin/redis-server' },
+  { pkg: 'prometheus', path: '/usr/bin/promtool' },
 ];
 const missing = needed.filter(({ path }) => !existsSync(path)).map(({ pkg }) => pkg);
 if (missing.length === 0) process.exit(0);

@@ -25,9 +25,12 @@ export interface ExpressAdminRouter extends RequestHandler {
  * | `GET /circuit-breakers/:name` | one snapshot; 404 JSON for an unknown name |
  * | `POST /circuit-breakers/reset`, `POST /circuit-breakers/:name/reset` | close and clear; 200 with the snapshot(s) |
  * | `POST /circuit-breakers/:name/open` | hold open (`isolated`); 200 with the snapshot |
+ * | `POST /circuit-breakers/:name/disable`, `.../enable` | pass every call through, or end that; 200 with the snapshot |
+ * | `GET`, `PATCH /circuit-breakers/:name/config` | the live options; change them (validated as at construction) |
+ * | `GET /circuit-breakers/:name/history` | the last minutes: samples and state bands |
  * | `GET /health` | 200 `ok` / `degraded`, 503 `down`; each breaker's state |
  * | `GET /metrics` | Prometheus text (prom-client) |
- * | `GET /events` | server-sent events: state changes and periodic snapshots |
+ * | `GET /events` | server-sent events: state changes, periodic snapshots and history |
  *
  * Mutations need `token` or `authorize`; without either they answer 403 saying how to enable
  * them. Paths it does not serve go on to `next()`. Works with Express 4 and 5 (it is a plain

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BreakerRegistry } from '../../lib/registry/breaker-registry.js';
+import { acquireHistory } from '../../lib/registry/registry-history.js';
 import {
   errorAnswer,
   jsonAnswer,
@@ -13,7 +14,9 @@ import { matchRoute, type MatchedRoute, type RouteMatch } from './admin-routes.j
 import { dashboardPage } from './dashboard-page.js';
 import { EVENT_STREAM_HEADERS, EventStreams } from './event-streams.js';
 import { readHealth } from './health.js';
-import { checkBody } from './request-body.js';
+import { assetAnswer } from './dashboard-assets.js';
+import { configAnswer, configure } from './config-route.js';
+import { readBody } from './request-body.js';
 
 /** One request as the admin core sees it; the Express and Koa adapters build it. */
 export interface AdminRequest<Req> {
@@ -47,6 +50,7 @@ export class AdminCore<Req> {
   private readonly streams: EventStreams;
   private readonly metrics: Promise<MetricsSource | Error> | MetricsSource | false;
   private readonly owned: Promise<OwnedMetrics | Error> | null = null;
+  private readonly history: ReturnType<typeof acquireHistory> | null;
 
   constructor(
     private readonly registry: BreakerRegistry,
@@ -54,7 +58,14 @@ export class AdminCore<Req> {
     loadMetrics?: MetricsLoader,
   ) {
     this.auth = new AdminAuth(options.token, options.authorize);
-    this.streams = new EventStreams(registry, options.eventsInterval, options.onError);
+    this.history =
+      options.history === false ? null : acquireHistory(registry, options.history, options.onError);
+    this.streams = new EventStreams(
+      registry,
+      options.eventsInterval,
+      options.onError,
+      this.history?.history,
+    );
     if (options.metrics !== undefined) this.metrics = options.metrics;
     else if (loadMetrics === undefined) this.metrics = false;
     else {
@@ -104,6 +115,7 @@ export class AdminCore<Req> {
   /** Ends every event stream and releases the metrics the router made. */
   async close(): Promise<void> {
     this.streams.close();
+    this.history?.release();
     if (this.owned !== null) {
       const owned = await this.owned;
       if (!(owned instanceof Error)) owned.dispose();
@@ -134,16 +146,19 @@ export class AdminCore<Req> {
         verdict.status === 401 ? { 'www-authenticate': 'Bearer realm="breakwater"' } : undefined;
       return errorAnswer(verdict.status, code, verdict.message, headers);
     }
+    let body: Record<string, unknown> = {};
     if (match.action === 'write') {
-      const refusal = await checkBody(request.node, request.parsedBody, this.options.bodyLimit);
-      if (refusal !== null) return refusal;
+      const read = await readBody(request.node, request.parsedBody, this.options.bodyLimit);
+      if ('kind' in read) return read;
+      body = read.value;
     }
-    return this.serve(match, request.method);
+    return this.serve(match, request.method, body);
   }
 
   private async serve(
     match: MatchedRoute,
     method: string,
+    body: Record<string, unknown>,
   ): Promise<AdminAnswer | EventStreamAnswer> {
     switch (match.name) {
       case 'dashboard':
@@ -165,9 +180,18 @@ export class AdminCore<Req> {
         if (method === 'HEAD')
           return { kind: 'answer', status: 200, headers: EVENT_STREAM_HEADERS, body: '' };
         return { kind: 'events' };
+      case 'asset':
+        return assetAnswer(match.asset!);
+      case 'history':
+        return this.breakerHistory(match.breaker!);
+      case 'config':
+      case 'configure':
+        return this.config(match.breaker!, match.name === 'configure' ? body : undefined);
       case 'show':
       case 'reset':
-      case 'open': {
+      case 'open':
+      case 'disable':
+      case 'enable': {
         const breaker = this.registry.find(match.breaker!);
         if (breaker === undefined) {
           return errorAnswer(
@@ -178,9 +202,33 @@ export class AdminCore<Req> {
         }
         if (match.name === 'reset') breaker.reset();
         if (match.name === 'open') breaker.isolate();
+        if (match.name === 'disable') breaker.disable();
+        if (match.name === 'enable') breaker.enable();
         return jsonAnswer(200, breaker.snapshot());
       }
     }
+  }
+
+  /** `GET .../history`: the samples and state bands the dashboard draws. */
+  private breakerHistory(name: string): AdminAnswer {
+    if (this.history === null) {
+      return errorAnswer(404, 'not_found', 'History is turned off on this router (history: false)');
+    }
+    const history = this.history.history.of(name);
+    if (history === undefined) {
+      return errorAnswer(404, 'not_found', `No breaker called ${JSON.stringify(name)}`);
+    }
+    return jsonAnswer(200, history);
+  }
+
+  /** `GET` (no `changes`) or `PATCH .../config`. */
+  private config(name: string, changes: Record<string, unknown> | undefined): AdminAnswer {
+    const breaker = this.registry.find(name);
+    if (breaker === undefined) {
+      return errorAnswer(404, 'not_found', `No breaker called ${JSON.stringify(name)}`);
+    }
+    if (changes === undefined) return jsonAnswer(200, configAnswer(breaker));
+    return configure(breaker, changes);
   }
 
   private dashboard(): AdminAnswer {

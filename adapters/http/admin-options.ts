@@ -1,3 +1,4 @@
+import type { HistoryOptions } from '../../lib/registry/registry-history.js';
 import { checkTimerMs, hasOwn, ownOptions } from '../../lib/breaker/own-options.js';
 import { show } from '../../lib/breaker/validate-options.js';
 
@@ -22,7 +23,21 @@ export interface AdminAccess {
 
 /** The admin routes by name. */
 export type AdminRouteName =
-  'dashboard' | 'list' | 'show' | 'resetAll' | 'reset' | 'open' | 'health' | 'metrics' | 'events';
+  | 'dashboard'
+  | 'list'
+  | 'show'
+  | 'resetAll'
+  | 'reset'
+  | 'open'
+  | 'disable'
+  | 'enable'
+  | 'config'
+  | 'configure'
+  | 'history'
+  | 'health'
+  | 'metrics'
+  | 'events'
+  | 'asset';
 
 /**
  * Decides whether a request may use the admin router. Gets Express's `req` or Koa's `ctx` and
@@ -55,6 +70,12 @@ export interface DashboardButton {
 export interface DashboardPanel {
   readonly title: string;
   readonly description?: string | undefined;
+  /**
+   * A path on the app's own origin that answers `GET` (with the viewer's token) with
+   * `{ active, message }`: the label of the button now in force, which the panel marks, and a
+   * line saying so. Asked when the panel shows, after each press and every 5 s.
+   */
+  readonly status?: string | undefined;
   readonly buttons: readonly DashboardButton[];
 }
 
@@ -84,6 +105,12 @@ export interface AdminOptions<Req> {
   panels?: readonly DashboardPanel[] | undefined;
   /** How often `GET /events` sends every breaker's snapshot, in ms. Default 1 000. */
   eventsInterval?: number | undefined;
+  /**
+   * The dashboard's charts and state timeline: how often every breaker is sampled and how long
+   * samples are kept ({@link HistoryOptions}; default every 5 s for 15 minutes), or `false` to
+   * keep none. Routers of one registry share one history.
+   */
+  history?: HistoryOptions | false | undefined;
   /** Largest request body the POST routes accept, in bytes; larger answers 413. Default 16 384. */
   bodyLimit?: number | undefined;
   /**
@@ -102,6 +129,7 @@ export interface ResolvedAdminOptions<Req> {
   readonly metrics: MetricsSource | false | undefined;
   readonly panels: readonly DashboardPanel[];
   readonly eventsInterval: number;
+  readonly history: HistoryOptions | false;
   readonly bodyLimit: number;
   readonly onError: (error: unknown) => void;
 }
@@ -112,6 +140,7 @@ const ADMIN_OPTION_NAMES = [
   'metrics',
   'panels',
   'eventsInterval',
+  'history',
   'bodyLimit',
   'onError',
 ] as const;
@@ -158,6 +187,10 @@ export function validateAdminOptions<Req>(
     50,
     where,
   );
+  const history = o.history === undefined ? {} : o.history;
+  if (history !== false && (typeof history !== 'object' || history === null)) {
+    throw new TypeError(`${where}: history must be false or an object, got ${show(history)}`);
+  }
   const bodyLimit = o.bodyLimit === undefined ? 16_384 : o.bodyLimit;
   if (typeof bodyLimit !== 'number' || !Number.isSafeInteger(bodyLimit) || bodyLimit < 0) {
     throw new RangeError(
@@ -174,6 +207,7 @@ export function validateAdminOptions<Req>(
     metrics: o.metrics,
     panels,
     eventsInterval,
+    history,
     bodyLimit,
     onError: o.onError ?? ((error) => console.error('breakwater admin router:', error)),
   };
@@ -190,7 +224,7 @@ function isMetricsSource(value: unknown): value is MetricsSource {
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
-const PANEL_KEYS = ['title', 'description', 'buttons'];
+const PANEL_KEYS = ['title', 'description', 'status', 'buttons'];
 const BUTTON_KEYS = ['label', 'method', 'url', 'body'];
 
 /**
@@ -237,6 +271,11 @@ function checkPanels(panels: unknown, where: string): readonly DashboardPanel[] 
     checkKeys(panel, PANEL_KEYS, at);
     if (panel.description !== undefined && typeof panel.description !== 'string') {
       throw new TypeError(`${at}.description must be a string, got ${show(panel.description)}`);
+    }
+    if (panel.status !== undefined && !isSameOriginPath(panel.status)) {
+      throw new TypeError(
+        `${at}.status must be a path on the app's own origin (starting with one "/"), got ${show(panel.status)}`,
+      );
     }
     if (!Array.isArray(panel.buttons))
       throw new TypeError(`${at}.buttons must be an array, got ${show(panel.buttons)}`);

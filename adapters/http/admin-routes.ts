@@ -7,6 +7,8 @@ export interface MatchedRoute {
   readonly action: 'read' | 'write';
   /** The breaker named in the path, percent-decoded. */
   readonly breaker?: string | undefined;
+  /** The file of an `asset` route. */
+  readonly asset?: string | undefined;
 }
 
 /** The path is an admin route, but not for this method: answer 405 with `allow`. */
@@ -26,6 +28,9 @@ export type RouteMatch = MatchedRoute | WrongMethod | MalformedPath | null;
 const READ = ['GET', 'HEAD'] as const;
 const WRITE = ['POST'] as const;
 const READ_OR_WRITE = ['GET', 'HEAD', 'POST'] as const;
+const READ_OR_PATCH = ['GET', 'HEAD', 'PATCH'] as const;
+/** The POST actions on one breaker: `/circuit-breakers/:name/<action>`. */
+const ACTIONS: readonly string[] = ['reset', 'open', 'disable', 'enable'];
 
 /**
  * Matches `method` and `path` (relative to where the router is mounted, query removed, still
@@ -39,7 +44,12 @@ const READ_OR_WRITE = ['GET', 'HEAD', 'POST'] as const;
  * | `POST /circuit-breakers/reset` | resetAll |
  * | `POST /circuit-breakers/:name/reset` | reset |
  * | `POST /circuit-breakers/:name/open` | open |
+ * | `POST /circuit-breakers/:name/disable`, `.../enable` | disable, enable |
+ * | `GET /circuit-breakers/:name/config` | config |
+ * | `PATCH /circuit-breakers/:name/config` | configure |
+ * | `GET /circuit-breakers/:name/history` | history (the dashboard's charts) |
  * | `GET /health`, `GET /metrics`, `GET /events` | health, metrics, events |
+ * | `GET /assets/:file` | asset (the dashboard's chart library) |
  *
  * `HEAD` is accepted wherever `GET` is. A trailing slash is ignored.
  */
@@ -59,6 +69,8 @@ export function matchRoute(method: string, path: string): RouteMatch {
       if (first === 'events') return pick(method, READ, { name: 'events', action: 'read' });
       return null;
     case 2: {
+      if (first === 'assets')
+        return pick(method, READ, { name: 'asset', action: 'read', asset: second! });
       if (first !== 'circuit-breakers') return null;
       const breaker = decode(second!);
       if (breaker === undefined) return { kind: 'malformed' };
@@ -69,10 +81,25 @@ export function matchRoute(method: string, path: string): RouteMatch {
       return pick(method, READ, { name: 'show', action: 'read', breaker });
     }
     case 3: {
-      if (first !== 'circuit-breakers' || (third !== 'reset' && third !== 'open')) return null;
+      if (
+        first !== 'circuit-breakers' ||
+        (third !== 'config' && third !== 'history' && !ACTIONS.includes(third!))
+      )
+        return null;
       const breaker = decode(second!);
       if (breaker === undefined) return { kind: 'malformed' };
-      return pick(method, WRITE, { name: third, action: 'write', breaker });
+      if (third === 'history')
+        return pick(method, READ, { name: 'history', action: 'read', breaker });
+      if (third === 'config') {
+        if (method === 'PATCH')
+          return { kind: 'route', name: 'configure', action: 'write', breaker };
+        return pick(method, READ_OR_PATCH, { name: 'config', action: 'read', breaker });
+      }
+      return pick(method, WRITE, {
+        name: third as 'reset' | 'open' | 'disable' | 'enable',
+        action: 'write',
+        breaker,
+      });
     }
     default:
       return null;

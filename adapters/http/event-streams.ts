@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { StateChangeEvent } from '../../lib/events/breaker-events.js';
 import type { Disposable } from '../../lib/events/emitter.js';
 import type { BreakerRegistry } from '../../lib/registry/breaker-registry.js';
+import type { RegistryHistory } from '../../lib/registry/registry-history.js';
 
 /** The headers of `GET /events`, and of `HEAD /events` (which gets them and no body). */
 export const EVENT_STREAM_HEADERS: Readonly<Record<string, string>> = Object.freeze({
@@ -19,7 +20,9 @@ const MAX_BUFFERED_BYTES = 1 << 20;
  * The server-sent event streams of `GET /events`. Each client gets, as `text/event-stream`:
  * - `event: snapshot` with `{ at, breakers: [snapshot, ...] }` when it connects and then every
  *   `intervalMs`;
- * - `event: state` with `{ breaker, from, to, reason, at, remote, snapshot }` at each state change.
+ * - `event: state` with `{ breaker, from, to, reason, at, remote, snapshot }` at each state change;
+ * - `event: history` with `{ breakers: [history, ...] }` (see `RegistryHistory`) when it connects
+ *   and at the next tick after anything was recorded.
  *
  * All clients share one registry subscription and one (unref'd) timer, made when the first
  * client connects and dropped when the last one leaves, so streams that come and go leave no
@@ -30,11 +33,15 @@ export class EventStreams {
   private subscription: Disposable | null = null;
   private timer: ReturnType<typeof setInterval> | null = null;
 
+  private historySent = -1;
+
   constructor(
     private readonly registry: BreakerRegistry,
     private readonly intervalMs: number,
     /** Told of an error building a frame; the frame is skipped and the streams go on. */
     private readonly onError: (error: unknown) => void = () => {},
+    /** When given, `event: history` frames carry it: on connect, then whenever it changed. */
+    private readonly history?: RegistryHistory,
   ) {}
 
   /** How many clients are connected. */
@@ -52,6 +59,7 @@ export class EventStreams {
     response.once('close', () => this.leave(response));
     if (this.clients.size === 1) this.start();
     this.send(response, this.snapshotFrame());
+    if (this.history !== undefined) this.send(response, this.historyFrame());
   }
 
   /** Ends every stream and drops the subscription and the timer. */
@@ -69,7 +77,12 @@ export class EventStreams {
     this.subscription = this.registry.on('stateChange', (event) =>
       this.broadcast(this.stateFrame(event)),
     );
-    this.timer = setInterval(() => this.broadcast(this.snapshotFrame()), this.intervalMs);
+    this.timer = setInterval(() => {
+      this.broadcast(this.snapshotFrame());
+      if (this.history !== undefined && this.history.revision !== this.historySent) {
+        this.broadcast(this.historyFrame());
+      }
+    }, this.intervalMs);
     this.timer.unref();
   }
 
@@ -103,6 +116,11 @@ export class EventStreams {
     return this.safely(() =>
       frame('snapshot', { at: Date.now(), breakers: this.registry.snapshot() }),
     );
+  }
+
+  private historyFrame(): string | null {
+    this.historySent = this.history!.revision;
+    return this.safely(() => frame('history', { breakers: this.history!.all() }));
   }
 
   private stateFrame(event: StateChangeEvent): string | null {

@@ -15,10 +15,23 @@ export async function checkBody(
   parsed: unknown,
   limit: number,
 ): Promise<AdminAnswer | null> {
-  if (parsed !== undefined) return isEmptyOrObject(parsed) ? null : notAnObject();
+  const body = await readBody(request, parsed, limit);
+  return 'kind' in body ? body : null;
+}
+
+/**
+ * As {@link checkBody}, but keeps the body: `{ value }` with the JSON object sent (an empty body
+ * reads as `{}`), or the error answer.
+ */
+export async function readBody(
+  request: IncomingMessage,
+  parsed: unknown,
+  limit: number,
+): Promise<AdminAnswer | { readonly value: Record<string, unknown> }> {
+  if (parsed !== undefined) return objectOf(parsed);
   const declared = request.headers['content-length'];
   if (declared !== undefined && Number(declared) > limit) return tooLarge(limit);
-  if (request.readableEnded || request.complete) return null;
+  if (request.readableEnded || request.complete) return { value: {} };
   let text: string;
   try {
     const read = await readText(request, limit);
@@ -27,14 +40,21 @@ export async function checkBody(
   } catch {
     return errorAnswer(400, 'bad_request', 'The request body could not be read');
   }
-  if (text.trim() === '') return null;
+  if (text.trim() === '') return { value: {} };
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
     return errorAnswer(400, 'bad_request', 'The request body is not valid JSON');
   }
-  return isEmptyOrObject(value) ? null : notAnObject();
+  return objectOf(value);
+}
+
+function objectOf(value: unknown): AdminAnswer | { readonly value: Record<string, unknown> } {
+  if (value === null || value === '') return { value: {} };
+  if (typeof value === 'object' && !Array.isArray(value))
+    return { value: value as Record<string, unknown> };
+  return notAnObject();
 }
 
 /** The body as text, or `null` once it passes `limit` bytes. */
@@ -71,11 +91,6 @@ function readText(request: IncomingMessage, limit: number): Promise<string | nul
     request.on('error', onError);
     request.on('aborted', onError);
   });
-}
-
-function isEmptyOrObject(value: unknown): boolean {
-  if (value === null || value === '') return true;
-  return typeof value === 'object' && !Array.isArray(value);
 }
 
 function notAnObject(): AdminAnswer {

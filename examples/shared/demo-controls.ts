@@ -1,8 +1,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import type { ActiveFault } from '../../lib/testing/index.js';
 import type { ChatService } from './chat-service.js';
 import { errorReply, type HttpReply } from './chat-wire.js';
 import { askDemoQuestions, DEMO_ASK_LIMIT, DEMO_ASK_PATH } from './demo-traffic.js';
+import { DEMO_FAULTS_PATH, faultStatus } from './demo-faults.js';
 import { readBodyText } from './read-body.js';
 
 /** Where the gateway serves the fake providers' control route in demo mode. */
@@ -17,6 +19,7 @@ const BODY_LIMIT = 64 * 1024;
  * |---|---|
  * | `/_control/...` | the fake providers' control route (docs/testing.md), forwarded as it is |
  * | `POST /_demo/ask` | asks `{ count }` questions (default 10, at most 50) and says which tier answered |
+ * | `GET /_demo/faults/:provider` | `{ active, message }`: which fault switch is in force (a panel's `status`) |
  *
  * Reading the control route is open; everything else needs the admin token as
  * `Authorization: Bearer <token>`.
@@ -36,7 +39,12 @@ export class DemoControls {
 
   /** Whether a gateway path is one of these routes. */
   serves(path: string): boolean {
-    return path === CONTROL_PATH || path.startsWith(`${CONTROL_PATH}/`) || path === DEMO_ASK_PATH;
+    return (
+      path === CONTROL_PATH ||
+      path.startsWith(`${CONTROL_PATH}/`) ||
+      path === DEMO_ASK_PATH ||
+      path.startsWith(`${DEMO_FAULTS_PATH}/`)
+    );
   }
 
   /** Answers one request; `path` is relative to the gateway's root. */
@@ -54,6 +62,7 @@ export class DemoControls {
     }
     const body = reading ? undefined : await readBodyText(req, BODY_LIMIT);
     if (body === null) return errorReply(413, `Body larger than ${BODY_LIMIT} bytes.`, 'too_large');
+    if (path.startsWith(`${DEMO_FAULTS_PATH}/`)) return this.faultInForce(method, path);
     return path === DEMO_ASK_PATH ? this.ask(method, body) : this.forward(method, path, body);
   }
 
@@ -87,6 +96,23 @@ export class DemoControls {
       status: 200,
       headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
       body: JSON.stringify(result),
+    };
+  }
+
+  private async faultInForce(method: string, path: string): Promise<HttpReply> {
+    if (method !== 'GET') {
+      return errorReply(405, 'Use GET', 'method_not_allowed', { headers: { allow: 'GET' } });
+    }
+    const provider = decodeURIComponent(path.slice(DEMO_FAULTS_PATH.length + 1));
+    const answer = await fetch(`${this.target}/`);
+    const { faults } = (await answer.json()) as { faults: Record<string, ActiveFault | null> };
+    if (!Object.hasOwn(faults, provider)) {
+      return errorReply(404, `No fake provider called ${JSON.stringify(provider)}`, 'not_found');
+    }
+    return {
+      status: 200,
+      headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+      body: JSON.stringify(faultStatus(faults[provider])),
     };
   }
 

@@ -26,6 +26,18 @@ export async function askDemoQuestions(
     const tier = servedBy ?? 'unknown';
     served[tier] = (served[tier] ?? 0) + 1;
   }
-  const parts = Object.entries(served).map(([tier, n]) => `${tier} ${n}`);
-  return { served, message: `${count} questions answered by ${parts.join(', ')}` };
+  return { served, message: describeServed(count, served) };
+}
+
+/**
+ * "1 question, answered by openai", "10 questions, all answered by anthropic", or
+ * "4 questions answered: 2 by anthropic, 2 by openai".
+ */
+export function describeServed(count: number, served: Record<string, number>): string {
+  const asked = count === 1 ? '1 question' : `${count} questions`;
+  const tiers = Object.entries(served);
+  if (tiers.length === 1) {
+    return `${asked}, ${count === 1 ? '' : 'all '}answered by ${tiers[0]![0]}`;
+  }
+  return `${asked} answered: ${tiers.map(([tier, n]) => `${n} by ${tier}`).join(', ')}`;
 }

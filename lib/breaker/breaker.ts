@@ -16,9 +16,10 @@ import { DeadlineSlices } from './deadline-slices.js';
 import { GuardedCall, InFlightCalls, type CallOwner } from './guarded-call.js';
 import { UntimedSignals } from './untimed-signals.js';
 import type { BreakerOptions, Clock, ResolvedOptions } from './options.js';
-import type { BreakerSnapshot } from './snapshot.js';
+import type { BreakerSnapshot, ConfigSnapshot } from './snapshot.js';
 import type { CircuitState, CircuitStateName } from './state.js';
 import { validateOptions } from './validate-options.js';
+import { applyChanges, changedOptions, configOf, type ConfigChanges } from './live-config.js';
 import { GuardedStream, type StreamSource } from '../streams/guarded-stream.js';
 
 /** The function a breaker guards. It receives a signal that aborts on timeout, caller abort and shutdown. */
@@ -46,6 +47,7 @@ const UNTIMED = Number.NaN;
  */
 export class Breaker implements CallOwner, MoveWatcher {
   readonly name: string;
+  /** The options in force; {@link configure} replaces them. */
   readonly options: ResolvedOptions;
   /** Counters since the breaker was made or last reset. */
   readonly stats = new BreakerStats();
@@ -53,8 +55,8 @@ export class Breaker implements CallOwner, MoveWatcher {
   readonly circuit: Circuit;
   /** @internal */ inFlight = 0;
   private readonly clock: Clock;
-  private readonly timeout: number | false;
-  private readonly slowMs: number;
+  private timeout: number | false;
+  private slowMs: number;
   /** The breaker's own emitter, made on the first subscription; until then events go to the registry's. */
   private ownEvents: Emitter<BreakerEvents> | null = null;
   private readonly registryEvents: Emitter<BreakerEvents> | null;
@@ -197,6 +199,37 @@ export class Breaker implements CallOwner, MoveWatcher {
   /** Lets every call through, still measured, until {@link reset}. */
   disable(): void {
     this.circuit.moveTo({ kind: 'disabled', since: this.clock.now() });
+  }
+
+  /** Ends a {@link disable}: the breaker closes, keeping its counters. Does nothing in other states. */
+  enable(): void {
+    if (this.circuit.current.kind === 'disabled')
+      this.circuit.moveTo({ kind: 'closed', since: this.clock.now() });
+  }
+
+  /**
+   * Changes thresholds and timeouts of the live breaker (see {@link LIVE_OPTION_NAMES}), checked
+   * as at construction; state, counters and the rolling window are kept. Emits `configure` and
+   * returns the options now in force, as JSON. Calls in flight keep the deadline they started with.
+   *
+   * @example
+   * breaker.configure({ failureThreshold: 10, timeout: 5_000, errorThresholdPercentage: null });
+   */
+  configure(changes: ConfigChanges): ConfigSnapshot {
+    const before = this.options;
+    const next = applyChanges(before, changes);
+    (this as { options: ResolvedOptions }).options = next;
+    this.timeout = next.timeout;
+    this.slowMs = next.slowCallDurationThreshold ?? Number.POSITIVE_INFINITY;
+    this.seenRevision = -1;
+    this.circuit.reconfigure(next, this.read());
+    const config = configOf(next);
+    const events = this.events();
+    if (events !== null && events.active) {
+      const changed = changedOptions(before, next);
+      events.emit('configure', { breaker: this.name, changed, config, at: this.lastRead });
+    }
+    return config;
   }
 
   /** Subscribes to one of the breaker's {@link BreakerEvents}. */

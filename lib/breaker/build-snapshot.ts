@@ -1,6 +1,6 @@
 import type { Breaker } from './breaker.js';
-import { isoOf, isoOrNull, type BreakerSnapshot, type ConfigSnapshot } from './snapshot.js';
-import type { ResolvedOptions } from './options.js';
+import { isoOf, isoOrNull, type BreakerSnapshot } from './snapshot.js';
+import { configOf } from './live-config.js';
 
 /** Reads a breaker into its JSON {@link BreakerSnapshot} at `now`. */
 export function buildSnapshot(breaker: Breaker, now: number): BreakerSnapshot {
@@ -45,26 +45,5 @@ export function buildSnapshot(breaker: Breaker, now: number): BreakerSnapshot {
     retryAfterMs: open ? Math.max(0, state.until - now) : null,
     openUntil: open ? isoOf(state.until) : null,
     config: configOf(breaker.options),
-  };
-}
-
-function configOf(o: ResolvedOptions): ConfigSnapshot {
-  return {
-    group: o.group ?? null,
-    timeout: o.timeout,
-    resetTimeout: o.resetTimeout,
-    maxResetTimeout: o.maxResetTimeout ?? null,
-    failureThreshold: o.failureThreshold,
-    errorThresholdPercentage: o.errorThresholdPercentage ?? null,
-    volumeThreshold: o.volumeThreshold,
-    rollingCountTimeout: o.rollingCountTimeout,
-    rollingCountBuckets: o.rollingCountBuckets,
-    slowCallDurationThreshold: o.slowCallDurationThreshold ?? null,
-    slowCallRateThreshold: o.slowCallRateThreshold ?? null,
-    halfOpenMaxCalls: o.halfOpenMaxCalls,
-    successThreshold: o.successThreshold,
-    capacity: Number.isFinite(o.capacity) ? o.capacity : null,
-    firstChunkTimeout: o.firstChunkTimeout ?? null,
-    idleTimeout: o.idleTimeout ?? null,
   };
 }

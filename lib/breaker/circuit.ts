@@ -7,6 +7,7 @@ import { RollingWindow } from '../policies/rolling-window.js';
 import { SlowCallRate } from '../policies/slow-call-rate.js';
 import type { TripPolicy } from '../policies/trip-policy.js';
 import type { SharedState, StateStore, StoreAttachment } from '../store/state-store.js';
+import { ratePolicies } from './live-config.js';
 import type { ResolvedOptions } from './options.js';
 import { fromShared, toShared } from './shared-state.js';
 import type { CircuitState, CircuitStateName, OpenReason } from './state.js';
@@ -37,17 +38,17 @@ export class Circuit {
   /** Successes since the last move. */
   successCount = 0;
   /** Calls in the rolling window; rate policies read it, snapshots show it. */
-  readonly window: RollingWindow;
+  window: RollingWindow;
   /** Failures in a row; the snapshot's `failureCount`. Never trips when `failureThreshold` is false. */
-  readonly consecutive: ConsecutiveFailures;
+  consecutive: ConsecutiveFailures;
   /** Policies beyond the consecutive count, `null` when none is configured (the default). */
-  private readonly rates: TripPolicy[] | null = null;
+  private rates: TripPolicy[] | null = null;
   private attachment: StoreAttachment | null = null;
   private version = 0;
 
   constructor(
     private readonly name: string,
-    private readonly options: ResolvedOptions,
+    private options: ResolvedOptions,
     /** Told of every move, to announce it. */
     private readonly watcher: MoveWatcher,
     private readonly origin: string,
@@ -67,6 +68,32 @@ export class Circuit {
       rates.push(new SlowCallRate(this.window, o.slowCallRateThreshold, o.volumeThreshold));
     }
     if (rates.length > 0) this.rates = rates;
+  }
+
+  /**
+   * Runs with `options` from now on, keeping the state, the window's counts and the failures in
+   * a row (see `lib/breaker/live-config.ts`). An open circuit keeps its current wait.
+   */
+  reconfigure(options: ResolvedOptions, now: number): void {
+    const before = this.options;
+    this.options = options;
+    if (
+      options.rollingCountTimeout !== before.rollingCountTimeout ||
+      options.rollingCountBuckets !== before.rollingCountBuckets
+    ) {
+      this.window = this.window.resized(
+        options.rollingCountTimeout,
+        options.rollingCountBuckets,
+        now,
+      );
+    }
+    const threshold = options.failureThreshold === false ? Infinity : options.failureThreshold;
+    if (threshold !== this.consecutive.threshold) {
+      const consecutive = new ConsecutiveFailures(threshold);
+      consecutive.count = this.consecutive.count;
+      this.consecutive = consecutive;
+    }
+    this.rates = ratePolicies(this.window, options);
   }
 
   /** Joins `store`, adopting the state the fleet already shares. */

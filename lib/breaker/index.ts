@@ -9,3 +9,9 @@ export {
 export { validateOptions, OPTION_NAMES } from './validate-options.js';
 export type { CircuitState, CircuitStateName, OpenReason } from './state.js';
 export type { BreakerSnapshot, LatencySnapshot, ConfigSnapshot } from './snapshot.js';
+export {
+  applyChanges,
+  LIVE_OPTION_NAMES,
+  type ConfigChanges,
+  type LiveOptionName,
+} from './live-config.js';

@@ -1,3 +1,5 @@
+import type { LiveOptionName } from '../breaker/live-config.js';
+import type { ConfigSnapshot } from '../breaker/snapshot.js';
 import type { CircuitStateName, OpenReason } from '../breaker/state.js';
 
 /** A breaker's state moved. `remote` is true when another replica made the move (shared store). */
@@ -55,6 +57,17 @@ export interface HedgeEvent {
   readonly kind: 'started' | 'won';
 }
 
+/** An operator changed the breaker's options live (`breaker.configure`). */
+export interface ConfigureEvent {
+  readonly breaker: string;
+  /** The options whose values changed. */
+  readonly changed: readonly LiveOptionName[];
+  /** The options now in force. */
+  readonly config: ConfigSnapshot;
+  /** Epoch ms of the change. */
+  readonly at: number;
+}
+
 /** A stream ({@link Breaker.stream}) delivered its first content chunk, its first token. */
 export interface StreamFirstChunkEvent {
   readonly breaker: string;
@@ -97,6 +110,7 @@ export interface BreakerEvents {
   reject: RejectEvent;
   fallback: FallbackEvent;
   hedge: HedgeEvent;
+  configure: ConfigureEvent;
   streamFirstChunk: StreamFirstChunkEvent;
   streamEnd: StreamEndEvent;
 }

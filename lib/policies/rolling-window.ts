@@ -100,6 +100,23 @@ export class RollingWindow {
     return this.totalCalls === 0 ? 0 : this.totalSlow / this.totalCalls;
   }
 
+  /**
+   * A window of another length or slicing that starts with this one's counts, all in its newest
+   * slice: a breaker reconfigured live keeps what it has seen, which then ages out at once.
+   */
+  resized(durationMs: number, buckets: number, now: number): RollingWindow {
+    this.rotate(now);
+    const next = new RollingWindow(durationMs, buckets, now);
+    next.pending = this.pending;
+    if (this.totalCalls > 0) {
+      const counts = (next.counts = new Uint32Array(buckets * 3));
+      counts[0] = next.totalCalls = this.totalCalls;
+      counts[buckets] = next.totalFailures = this.totalFailures;
+      counts[2 * buckets] = next.totalSlow = this.totalSlow;
+    }
+    return next;
+  }
+
   /** Forgets every call. */
   clear(now: number): void {
     this.counts?.fill(0);

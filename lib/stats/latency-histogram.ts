@@ -45,6 +45,12 @@ export class LatencyHistogram {
     return this.max;
   }
 
+  /** Copies the bucket counts into `target` (made when not given), to diff against later. */
+  countsInto(target: Uint32Array = new Uint32Array(SIZE)): Uint32Array {
+    target.set(this.buckets);
+    return target;
+  }
+
   /** Forgets everything. */
   clear(): void {
     this.buckets.fill(0);
@@ -52,6 +58,26 @@ export class LatencyHistogram {
     this.sum = 0;
     this.max = 0;
   }
+}
+
+/** How many counters {@link LatencyHistogram.countsInto} copies. */
+export const HISTOGRAM_SIZE = SIZE;
+
+/**
+ * The quantile `q` of the calls counted in `counts`: a histogram's counts, or the difference of
+ * two copies (the calls between them). The upper bound of its bucket; `null` when empty.
+ */
+export function quantileOfCounts(counts: Uint32Array, q: number): number | null {
+  let total = 0;
+  for (let i = 0; i < counts.length; i++) total += counts[i]!;
+  if (total === 0) return null;
+  const rank = Math.max(1, Math.ceil(q * total));
+  let seen = 0;
+  for (let i = 0; i < counts.length; i++) {
+    seen += counts[i]!;
+    if (seen >= rank) return upperBound(i);
+  }
+  return upperBound(counts.length - 1);
 }
 
 function indexOf(ms: number): number {

@@ -68,14 +68,14 @@ export interface TestGateway {
 
 /**
  * Starts a gateway under `framework` with both providers faked: failureThreshold 3,
- * resetTimeout {@link RESET_TIMEOUT} and timeout {@link PROVIDER_TIMEOUT} on the manual clock,
- * and `env` on top.
+ * resetTimeout {@link RESET_TIMEOUT} and timeout {@link PROVIDER_TIMEOUT} on the manual clock
+ * (or `clock`), and `env` on top.
  */
 export async function startTestGateway(
   framework: Framework,
   env: Record<string, string> = {},
+  clock: ManualClock = new ManualClock(),
 ): Promise<TestGateway> {
-  const clock = new ManualClock();
   const logs: string[] = [];
   const config = readGatewayConfig({
     PORT: '0',

@@ -268,7 +268,7 @@ for (const framework of FRAMEWORKS) {
       expect(res.status).to.equal(200);
       expect(await res.json()).to.deep.equal({
         served: { anthropic: 2, openai: 2 },
-        message: '4 questions answered by anthropic 2, openai 2',
+        message: '4 questions answered: 2 by anthropic, 2 by openai',
       });
       const tooMany = await fetch(url, {
         method: 'POST',

@@ -34,7 +34,7 @@ function block(markdown: string, lang: string, marker: string): string {
 }
 
 /** Shown values that differ on every run: only their type is compared. */
-const VARYING = new Set(['at']);
+const VARYING = new Set(['at', 'now', 'from']);
 
 /** The `event:` / `data:` pairs of a server-sent event stream. */
 function events(text: string): { event: string; data: string }[] {
@@ -162,6 +162,7 @@ describe('output shown in the docs', () => {
         }
       };
       await until('snapshot');
+      await until('history');
       await openai
         .execute(async () => {
           throw Object.assign(new Error('upstream 503'), { status: 503 });
@@ -170,7 +171,7 @@ describe('output shown in the docs', () => {
       await until('state');
       const sent = events(text);
       const shown = events(block(docs('admin.md'), 'text', 'event: snapshot'));
-      expect(shown.map((e) => e.event)).to.deep.equal(['snapshot', 'state']);
+      expect(shown.map((e) => e.event)).to.deep.equal(['snapshot', 'state', 'history']);
       for (const { event, data } of shown) {
         const actual = sent.find((e) => e.event === event)!;
         expect(
