@@ -21,6 +21,9 @@ console.log(renderEngine(report));
 const signals = await (await import('./signals.js')).benchSignals(n, rounds);
 console.log('## ' + table(signals.rows).replace(/^/, ''), '\n');
 report.findings.push(...signals.findings);
+const hedge = await (await import('./hedge.js')).benchHedge();
+console.log(table(hedge.rows), '\n');
+report.findings.push(...hedge.findings);
 const rows = [['target', 'measured', 'target', 'status']];
 for (const f of report.findings) {
   const digits = f.unit === ' B' ? 0 : 2;

@@ -9,6 +9,7 @@ const PARTS = [
   'engine.md',
   'redis.md',
   'decorators.md',
+  'hedging.md',
   'streams.md',
   'classification.md',
   'admin.md',

@@ -234,6 +234,7 @@ export class Breaker implements CallOwner, MoveWatcher {
     const next = applyChanges(before, changes);
     (this as { options: ResolvedOptions }).options = next;
     this.timeout = next.timeout;
+    if (next.timeout !== false) this.deadlines?.retime(next.timeout);
     this.slowMs = next.slowCallDurationThreshold ?? Number.POSITIVE_INFINITY;
     this.seenRevision = -1;
     this.circuit.reconfigure(next, this.read());

@@ -34,11 +34,11 @@ export class DeadlineSlices {
   private armedFor = 0;
   /** The `setTimeout` that armed the timer. */
   armedWith: typeof setTimeout | null = null;
-  private readonly width: number;
+  private width: number;
 
   constructor(
     private readonly owner: SliceOwner,
-    private readonly timeout: number,
+    private timeout: number,
     private readonly clock: { now(): number },
   ) {
     this.width = sliceWidth(timeout);
@@ -91,6 +91,7 @@ export class DeadlineSlices {
       tail.open = false;
     }
     const slice = new SignalSlice(this.owner, now, true);
+    slice.timeout = this.timeout;
     if (tail === null) this.head = slice;
     else tail.next = slice;
     this.tail = slice;
@@ -105,9 +106,19 @@ export class DeadlineSlices {
       // The timer will fire too late (the clock went back), should have fired long ago, or
       // belongs to timers that were replaced (fake timers installed or removed): aim a new one.
       clearTimeout(this.timer);
-      this.arm(Math.min(deadline, this.head!.bound + this.timeout));
+      this.arm(Math.min(deadline, this.head!.bound + this.head!.timeout));
     }
     return slice;
+  }
+
+  /**
+   * The breaker's timeout changed (`breaker.configure`): calls from now on get slices with the new
+   * one; calls in flight keep the deadline they started with.
+   */
+  retime(timeout: number): void {
+    this.timeout = timeout;
+    this.width = sliceWidth(timeout);
+    if (this.tail !== null) this.tail.open = false;
   }
 
   /** Gives up every timed call with `reason` and aborts the slices' signals. */
@@ -139,7 +150,7 @@ export class DeadlineSlices {
         slice.dirty = false;
         slice.open = false;
       }
-      const deadline = slice.bound + this.timeout;
+      const deadline = slice.bound + slice.timeout;
       if (deadline > now) {
         earliest = Math.min(earliest, deadline);
         prev = slice;

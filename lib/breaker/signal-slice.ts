@@ -58,6 +58,8 @@ export class SignalSlice {
   done = false;
   /** Timed slices: the latest clock reading known to be at or after every member's start. */
   bound: number;
+  /** Timed slices: the breaker's timeout when the slice opened; its deadline is `bound + timeout`. */
+  timeout = 0;
   /** Timed slices: calls joined since `bound` was read; their start is known only to be later. */
   dirty = false;
   /** Timed slices: members the slice settles at its deadline (light callers' `reject`s, heavy calls). */

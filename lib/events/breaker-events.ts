@@ -51,6 +51,12 @@ export interface FallbackEvent {
   readonly error: unknown;
 }
 
+/** A hedged chain started this breaker's level beside a slow one (`started`), or it won (`won`). */
+export interface HedgeEvent {
+  readonly breaker: string;
+  readonly kind: 'started' | 'won';
+}
+
 /** An operator changed the breaker's options live (`breaker.configure`). */
 export interface ConfigureEvent {
   readonly breaker: string;
@@ -103,6 +109,7 @@ export interface BreakerEvents {
   timeout: OutcomeEvent;
   reject: RejectEvent;
   fallback: FallbackEvent;
+  hedge: HedgeEvent;
   configure: ConfigureEvent;
   streamFirstChunk: StreamFirstChunkEvent;
   streamEnd: StreamEndEvent;

@@ -29,14 +29,6 @@ let errorNow: unknown = undefined;
 let attemptNow = 0;
 let levelNow = '';
 
-/** What {@link enterContext} replaced, for {@link leaveContext}. @internal */
-export interface SavedContext {
-  readonly signal: AbortSignal | null;
-  readonly error: unknown;
-  readonly attempt: number;
-  readonly level: string;
-}
-
 /**
  * The context of the guarded call that is starting: its `signal`, the `error` of the level
  * before, the `attempt` number and the `level` name. Call it synchronously at the start of a
@@ -70,28 +62,43 @@ export function callContext(): CallContext {
 }
 
 /**
- * Makes the given level's context the current one; returns what it replaces (`null` when nothing
- * was current, the usual case: no allocation), for {@link leaveContext}. @internal
+ * Makes a level's context the current one, given as an object or as its four parts (which
+ * allocates nothing); returns what it replaces (`null` when nothing was current, the usual case),
+ * for {@link leaveContext}. @internal
  */
+export function enterContext(context: CallContext): CallContext | null;
 export function enterContext(
   signal: AbortSignal,
   error: unknown,
   attempt: number,
   level: string,
-): SavedContext | null {
+): CallContext | null;
+export function enterContext(
+  first: CallContext | AbortSignal,
+  error?: unknown,
+  attempt?: number,
+  level?: string,
+): CallContext | null {
   const saved =
-    depth++ === 0
+    depth++ === 0 || signalNow === null
       ? null
       : { signal: signalNow, error: errorNow, attempt: attemptNow, level: levelNow };
-  signalNow = signal;
-  errorNow = error;
-  attemptNow = attempt;
-  levelNow = level;
+  if (first instanceof AbortSignal) {
+    signalNow = first;
+    errorNow = error;
+    attemptNow = attempt!;
+    levelNow = level!;
+  } else {
+    signalNow = first.signal;
+    errorNow = first.error;
+    attemptNow = first.attempt;
+    levelNow = first.level;
+  }
   return saved;
 }
 
 /** Puts back the context {@link enterContext} replaced. @internal */
-export function leaveContext(saved: SavedContext | null): void {
+export function leaveContext(saved: CallContext | null): void {
   depth--;
   if (saved === null) {
     signalNow = null;

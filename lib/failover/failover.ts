@@ -9,7 +9,9 @@ import type { BreakerOptions } from '../breaker/options.js';
 import type { BreakerRegistry } from '../registry/breaker-registry.js';
 import { defaultRegistry } from '../registry/default-registry.js';
 import type { ChainLevel, LevelGuard } from './chain-level.js';
+import { resolveHedge, type HedgeOptions } from './hedge-options.js';
 import { runChain } from './run-chain.js';
+import { HedgeState, runHedged } from './run-hedged.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any function may head a chain
 type AnyFunction = (...args: any[]) => any;
@@ -97,6 +99,12 @@ export interface FailoverOptions {
    * place. The types refuse the default form for such arguments.
    */
   readonly append?: boolean | undefined;
+  /**
+   * Hedging: when a level has not answered after `hedge.delay` ms (or its adaptive delay), the
+   * next level starts beside it; the first answer wins and the others are aborted and recorded
+   * `cancelled`. See {@link HedgeOptions}. Default: no hedging.
+   */
+  readonly hedge?: HedgeOptions | undefined;
 }
 
 /**
@@ -141,6 +149,8 @@ export function failover(
   options?: FailoverOptions,
 ): (...args: unknown[]) => Promise<unknown> {
   const registry = registryOption(options);
+  const hedge = ownOptions(options, 'failover', FAILOVER_OPTIONS)['hedge'];
+  const hedged = hedge === undefined ? null : resolveHedge(hedge);
   if (!Array.isArray(levels) || levels.length === 0) {
     throw new TypeError(`failover levels must be a non-empty array, got ${show(levels)}`);
   }
@@ -157,7 +167,11 @@ export function failover(
   for (const level of chain) {
     if (level.guard !== null) registry.get(level.name, level.guard.options);
   }
-  const run = (...args: unknown[]) => runChain(chain, registry, undefined, args);
+  const state = hedged === null ? null : new HedgeState(hedged, chain.length);
+  const run =
+    state === null
+      ? (...args: unknown[]) => runChain(chain, registry, undefined, args)
+      : (...args: unknown[]) => runHedged(chain, registry, args, state);
   Object.defineProperty(run, 'name', { value: `failover(${chain.map((l) => l.name).join(', ')})` });
   return run;
 }
@@ -170,6 +184,9 @@ export function registryOption(
   // Own keys only, read once: an inherited `registry` is ignored, never used unchecked.
   const own = ownOptions(options, where, FAILOVER_OPTIONS);
   const append = own['append'];
+  if (where !== 'failover' && own['hedge'] !== undefined) {
+    throw new TypeError(`${where} option hedge is not supported yet; failover() hedges promises`);
+  }
   if (append !== undefined && typeof append !== 'boolean') {
     throw new TypeError(`${where} option append must be true or false, got ${show(append)}`);
   }
@@ -183,7 +200,7 @@ export function registryOption(
   return registry;
 }
 
-const FAILOVER_OPTIONS: ReadonlySet<string> = new Set(['registry', 'append']);
+const FAILOVER_OPTIONS: ReadonlySet<string> = new Set(['registry', 'append', 'hedge']);
 const LEVEL_KEYS: ReadonlySet<string> = new Set(['name', 'call', 'options']);
 
 /**

@@ -151,6 +151,12 @@ export function collectBreakerMetrics<R extends MetricsRegister>(
       for (const breaker of registry.list()) this.inc({ breaker: breaker.name, reason: 'open' }, 0);
     },
   });
+  const hedges = new Counter({
+    name: `${prefix}circuit_breaker_hedges_total`,
+    help: 'Hedged attempts of failover chains at each breaker, started and won',
+    labelNames: ['breaker', 'kind'],
+    registers,
+  });
   const duration = new Histogram({
     name: `${prefix}circuit_breaker_call_duration_seconds`,
     help: 'Duration of the calls each circuit breaker let through, by outcome',
@@ -196,6 +202,9 @@ export function collectBreakerMetrics<R extends MetricsRegister>(
       failures.inc({ breaker });
       duration.observe({ breaker, outcome: 'timeout' }, durationMs / 1000);
     }),
+    registry.on('hedge', ({ breaker, kind }) => {
+      hedges.inc({ breaker, kind });
+    }),
     registry.on('reject', ({ breaker, error }) => {
       requests.inc({ breaker, outcome: 'rejected' });
       rejections.inc({ breaker, reason: isCircuitOpenError(error) ? error.state : 'capacity' });
@@ -214,6 +223,7 @@ export function collectBreakerMetrics<R extends MetricsRegister>(
         [`${prefix}circuit_breaker_requests_total`, requests],
         [`${prefix}circuit_breaker_failures_total`, failures],
         [`${prefix}circuit_breaker_rejections_total`, rejections],
+        [`${prefix}circuit_breaker_hedges_total`, hedges],
         [`${prefix}circuit_breaker_call_duration_seconds`, duration],
         [`${prefix}circuit_breaker_streams_total`, streams],
         [`${prefix}circuit_breaker_stream_first_chunk_seconds`, firstChunk],

@@ -23,6 +23,9 @@ export class BreakerStats {
   slowCalls = 0;
   /** Calls given up by the caller's signal or at shutdown. */
   cancelled = 0;
+  /** Hedged attempts started at this breaker's level, and how many of them answered first. */
+  hedgesStarted = 0;
+  hedgesWon = 0;
   lastFailureTime = 0;
   lastSuccessTime = 0;
   latency: LatencyHistogram | null = null;
@@ -44,6 +47,8 @@ export class BreakerStats {
     this.rateLimited = 0;
     this.slowCalls = 0;
     this.cancelled = 0;
+    this.hedgesStarted = 0;
+    this.hedgesWon = 0;
     this.lastFailureTime = 0;
     this.lastSuccessTime = 0;
     this.latency = null;

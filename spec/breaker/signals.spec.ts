@@ -147,6 +147,17 @@ describe('Breaker signals: one per call in effect, few made, nothing piles up', 
     expect(clock.countTimers()).to.equal(0);
   });
 
+  it('keeps the deadline a call started with when the timeout changes live', async () => {
+    const breaker = new Breaker({ name: 'retimed', timeout: 1_000, failureThreshold: false });
+    const hang = (): Promise<never> => new Promise(() => undefined);
+    const ended: string[] = [];
+    void breaker.execute(hang).catch(() => ended.push(`old@${Date.now()}`));
+    breaker.configure({ timeout: 100 });
+    void breaker.execute(hang).catch(() => ended.push(`new@${Date.now()}`));
+    await clock.tickAsync(1_000);
+    expect(ended).to.deep.equal(['new@100', 'old@1000']);
+  });
+
   it('aborts at shutdown the calls of every signal still in use, rotated ones included', async () => {
     const breaker = new Breaker({ name: 'rotated', timeout: false });
     const held: AbortSignal[] = [];

@@ -72,7 +72,7 @@ describe('failover and execute: every call shape gets its signal, every fallback
       const complete = failover(
         [
           {
-            name: 'sdk-default',
+            name: 'sdk-optional',
             options: { timeout: 300 },
             call: (prompt: string, opts: { temperature?: number } = {}) =>
               openai.chat.completions

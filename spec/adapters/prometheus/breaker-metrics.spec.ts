@@ -171,7 +171,7 @@ describe('breakwater/prometheus', () => {
     ).to.equal(2);
     const listeners = () =>
       (registry as unknown as { events: { listenerCount: number } }).events.listenerCount;
-    expect(listeners()).to.equal(6);
+    expect(listeners()).to.equal(7);
     metrics.dispose();
     metrics.dispose();
     expect(listeners()).to.equal(0);
