@@ -5,9 +5,9 @@ import type { ResolvedHedge } from './hedge-options.js';
 /**
  * What one hedged chain keeps between its calls, for promise chains and streams alike: the
  * resolved options, the budget that caps the share of hedged calls, and the delay, fixed or
- * learnt. An adaptive delay is kept per slot: `failover` gives each level its own slot (the
- * delay after level `i` started is learnt from level `i`'s answers); `failoverStream` uses one
- * slot for the chain (the delay is learnt from whichever level sent the first content).
+ * learnt. An adaptive delay is kept per slot, and `failover` and `failoverStream` give each level
+ * its own: the delay after level `i` started is learnt from level `i`'s answers (for a stream, its
+ * times to first content), so a fast primary is not hedged late because its backup is slow.
  * @internal
  */
 export class HedgePlan {

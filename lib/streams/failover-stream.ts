@@ -102,7 +102,7 @@ export function failoverStream<F extends AnyFunction>(
 ): (...args: StreamArgs<F>) => AsyncIterable<StreamChunk<F>> {
   // Own keys only, read once (an inherited `append` is ignored); `hedge` is the streams' own.
   const { hedge: given, ...chainOptions } = ownOptions(options, 'failoverStream', STREAM_OPTIONS);
-  const hedge = given === undefined ? null : new HedgePlan(resolveHedge(given));
+  const hedged = given === undefined ? null : resolveHedge(given);
   const registry = registryOption(chainOptions as FailoverOptions, 'failoverStream');
   if (!Array.isArray(levels) || levels.length === 0) {
     throw new TypeError(`failoverStream levels must be a non-empty array, got ${show(levels)}`);
@@ -123,6 +123,8 @@ export function failoverStream<F extends AnyFunction>(
   for (const level of chain) {
     if (level.guard !== null) registry.get(level.name, level.guard.options);
   }
+  // One adaptive delay per level, as `failover` keeps.
+  const hedge = hedged === null ? null : new HedgePlan(hedged, chain.length);
   const label = `failoverStream(${chain.map((l) => l.name).join(', ')})`;
   const run = (...args: unknown[]) =>
     new ChainStream(

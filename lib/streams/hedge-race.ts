@@ -54,6 +54,10 @@ export type RaceEnd<C> =
  * aborted and recorded `cancelled`. Each level's preamble is held apart, and only the winner's is
  * delivered. `held` is capped at `maxHeld` chunks per level, after which that level wins.
  *
+ * A hedge its breaker refuses (open, or half-open at its trial limit: such a level never gets
+ * hedged traffic beyond its limit) is recorded `rejected`, and the same hedge moves on at once to
+ * the level after it, without another token or another of `max`, as in a promise chain.
+ *
  * A level started by the delay (a hedge, not one started after a failure) is counted at its
  * breaker as a hedge `started` once its breaker admitted it (its first `next()` settled other
  * than by a refusal, or the race ended while it ran), and `won` when it wins: the same counts,
@@ -93,7 +97,8 @@ export function raceToContent<C>(
       if (timer !== null) clearTimeout(timer);
       timer = null;
       if (next >= host.levelCount || hedges >= hedge.options.max) return;
-      timer = setTimeout(onDelay, hedge.delayOf(0));
+      // The delay after level i started is learnt from level i's times to first content.
+      timer = setTimeout(onDelay, hedge.delayOf(next - 1));
       timer.unref?.();
     };
     const onDelay = (): void => {
@@ -120,12 +125,15 @@ export function raceToContent<C>(
         try {
           result = await runner.stream.next();
         } catch (error) {
-          if (admitting.has(runner) && !refusedBy(runner, error)) admitted(runner);
+          // A hedge its breaker refused never started: the hedge moves on to the level after it.
+          const refusedHedge = admitting.has(runner) && refusedBy(runner, error);
+          if (admitting.has(runner) && !refusedHedge) admitted(runner);
           admitting.delete(runner);
           if (over) return;
           running.delete(runner);
           if (host.stopped()) return end({ kind: 'stopped' });
           if (!host.failedRunner(runner, error)) return end({ kind: 'thrown', error });
+          if (refusedHedge && next < host.levelCount) return start(true);
           if (running.size > 0) return;
           if (next >= host.levelCount) return end({ kind: 'exhausted' });
           return start();
@@ -142,7 +150,7 @@ export function raceToContent<C>(
     };
     const win = (runner: Runner<C>, chunk: C | undefined, ended: boolean): void => {
       const clock = runner.breaker?.options.clock;
-      hedge.answered(0, (clock === undefined ? Date.now() : clock.now()) - runner.start);
+      hedge.answered(runner.index, (clock === undefined ? Date.now() : clock.now()) - runner.start);
       if (hedged.has(runner)) noteHedge(runner.breaker!, 'won');
       const won: RaceEnd<C> =
         chunk === undefined
