@@ -1,16 +1,13 @@
 import type { Breaker } from '../breaker/breaker.js';
-import { show } from '../breaker/validate-options.js';
 import { defaultClassify } from '../classify/default-classifier.js';
-import {
-  AllProvidersFailedError,
-  type ProviderFailure,
-} from '../errors/all-providers-failed-error.js';
-import { StreamInterruptedError } from '../errors/stream-interrupted-error.js';
+import type { ProviderFailure } from '../errors/all-providers-failed-error.js';
+import type { StreamInterruptedError } from '../errors/stream-interrupted-error.js';
 import { failedOutcome, type AttemptOutcome } from '../failover/attempt.js';
 import type { ChainLevel } from '../failover/chain-level.js';
 import { outcomeStorage, type OutcomeRecord } from '../failover/outcome-record.js';
 import type { BreakerRegistry } from '../registry/breaker-registry.js';
 import { usageOf } from '../registry/provider-stats.js';
+import { afterCut, exhaustedError } from './chain-end.js';
 import { openLevel } from './open-level.js';
 import type { HedgePlan } from '../failover/hedge-plan.js';
 import { raceToContent, type RaceHost, type Runner } from './hedge-race.js';
@@ -110,12 +107,7 @@ export class ChainStream<C> implements AsyncIterableIterator<C>, RaceHost<C> {
     if (this.committed) return this.current!.next().then(this.onChunk, this.onFailure);
     // A stream made outside withOutcome and iterated inside one reports to it.
     if (this.index === 0 && this.current === null) this.record ??= outcomeStorage.getStore();
-    const busy = (this.busy = this.advance());
-    const clear = (): void => {
-      if (this.busy === busy) this.busy = null;
-    };
-    busy.then(clear, clear);
-    return busy;
+    return this.track(this.advance());
   }
 
   /** The consumer stopped: abort the level streaming now, record it `cancelled`. */
@@ -346,13 +338,8 @@ export class ChainStream<C> implements AsyncIterableIterator<C>, RaceHost<C> {
   /** Every level failed before content. */
   private exhausted(): never {
     this.done = true;
-    if (this.resumedFrom !== null) {
-      throw new StreamInterruptedError(this.resumedFrom, this.delivered.slice(), this.lastError);
-    }
-    if (this.levels.length === 1) throw this.lastError;
-    // In chain order, though hedged levels may fail in another.
-    const order = (name: string) => this.levels.findIndex((level) => level.name === name);
-    throw new AllProvidersFailedError(this.causes.sort((a, b) => order(a.name) - order(b.name)));
+    const { levels, causes, resumedFrom, delivered, lastError } = this;
+    throw exhaustedError(levels, causes, resumedFrom, delivered, lastError);
   }
 
   /** The current level failed after delivering content: resume on the next level, or end. */
@@ -365,39 +352,31 @@ export class ChainStream<C> implements AsyncIterableIterator<C>, RaceHost<C> {
     if (aborted) this.record?.served(level.name);
     this.current = null;
     this.committed = false;
-    // The caller's own abort, like a caller's error, reaches the consumer as it is.
-    if (!verdict.failover || aborted) {
+    const hasNext = this.index + 1 < this.levels.length;
+    const next = afterCut<C>({
+      error,
+      level: level.name,
+      failover: verdict.failover && !aborted,
+      resume: hasNext ? this.rules[this.index]!.resume : undefined,
+      args: this.args,
+      delivered: this.delivered,
+      label: this.label,
+    });
+    if (next.kind === 'end') {
       this.done = true;
-      return Promise.reject(error);
+      return Promise.reject(next.error);
     }
-    const resume = this.rules[this.index]!.resume;
-    let next: readonly unknown[] | undefined;
-    if (resume !== undefined && this.index + 1 < this.levels.length) {
-      try {
-        next = resume(this.args as unknown[], this.delivered.slice());
-      } catch (thrown) {
-        this.done = true;
-        return Promise.reject(thrown);
-      }
-      if (next !== undefined && !Array.isArray(next)) {
-        this.done = true;
-        return Promise.reject(
-          new TypeError(
-            `${this.label}: resume of level "${level.name}" must return the next level's arguments (an array) or undefined, got ${show(next)}`,
-          ),
-        );
-      }
-    }
-    if (next === undefined) {
-      this.done = true;
-      return Promise.reject(new StreamInterruptedError(level.name, this.delivered.slice(), error));
-    }
-    this.args = next;
+    this.args = next.args;
     this.resumedFrom ??= level.name;
     this.lastError = error;
     this.index++;
-    this.trim = resume!.removeOverlap === true ? new OverlapTrim<C>(this.delivered) : null;
-    const busy = (this.busy = this.advance());
+    this.trim = next.removeOverlap ? new OverlapTrim<C>(this.delivered) : null;
+    return this.track(this.advance());
+  }
+
+  /** Keeps `busy` as the pending read while it runs: other `next()` calls wait for it. */
+  private track(busy: Promise<IteratorResult<C>>): Promise<IteratorResult<C>> {
+    this.busy = busy;
     const clear = (): void => {
       if (this.busy === busy) this.busy = null;
     };
