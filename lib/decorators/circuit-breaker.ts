@@ -1,9 +1,16 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- a stream option fits any chunk type */
 import type { BreakerOptions } from '../breaker/options.js';
 import { ownOptions } from '../breaker/own-options.js';
 import { OPTION_NAMES, show, validateOptions } from '../breaker/validate-options.js';
 import type { BreakerRegistry } from '../registry/breaker-registry.js';
 import { decorateMethod } from './decorate-method.js';
 import type { AsyncMethodDecorator } from './decorator-types.js';
+import { isAsyncGeneratorFunction } from './stream-method.js';
+import {
+  streamOptions,
+  type StreamMethodDecorator,
+  type StreamMethodOptions,
+} from './stream-options.js';
 
 /** Options of {@link CircuitBreaker}: the breaker's options, and the registry to find it in. */
 export interface CircuitBreakerOptions extends Omit<BreakerOptions, 'name'> {
@@ -12,9 +19,14 @@ export interface CircuitBreakerOptions extends Omit<BreakerOptions, 'name'> {
    * (`bindRegistry`, `breakwater/tsyringe`), else `defaultRegistry`.
    */
   registry?: BreakerRegistry | undefined;
+  /**
+   * For an `async *` method only: its level's content detector and `resume`, as a
+   * `failoverStream` level's. Refused on a promise method.
+   */
+  stream?: StreamMethodOptions<any> | undefined;
 }
 
-const DECORATOR_OPTIONS: ReadonlySet<string> = new Set([...OPTION_NAMES, 'registry']);
+const DECORATOR_OPTIONS: ReadonlySet<string> = new Set([...OPTION_NAMES, 'registry', 'stream']);
 
 /**
  * Guards an async method with the breaker called `name`: calls run through it, and while it
@@ -34,6 +46,11 @@ const DECORATOR_OPTIONS: ReadonlySet<string> = new Set([...OPTION_NAMES, 'regist
  *   }
  * }
  */
+export function CircuitBreaker<C>(
+  name: string,
+  options: CircuitBreakerOptions & { readonly stream: StreamMethodOptions<C> },
+): StreamMethodDecorator<C>;
+export function CircuitBreaker(name: string, options?: CircuitBreakerOptions): AsyncMethodDecorator;
 export function CircuitBreaker(
   name: string,
   options?: CircuitBreakerOptions,
@@ -49,7 +66,8 @@ export function CircuitBreaker(
   }
   // Own keys only, as every constructor reads options: an inherited registry is ignored.
   const own = ownOptions(options, label, DECORATOR_OPTIONS);
-  const { registry, ...breakerOptions } = own as CircuitBreakerOptions;
+  const { registry, stream: givenStream, ...breakerOptions } = own as CircuitBreakerOptions;
+  const stream = streamOptions(givenStream, label);
   if (
     registry !== undefined &&
     (typeof registry !== 'object' || registry === null || typeof registry.get !== 'function')
@@ -66,12 +84,19 @@ export function CircuitBreaker(
     name,
     options: options === undefined ? undefined : Object.freeze(breakerOptions),
     registry,
+    // Only when given: getBreakerMetadata shows a promise method's spec as before.
+    ...(stream === undefined ? {} : { stream }),
   };
   return ((...args: unknown[]) =>
     decorateMethod(label, args, (meta, method) => {
       if (meta.breaker !== undefined) {
         throw new TypeError(
           `${label} on "${method}": the method already has @CircuitBreaker(${JSON.stringify(meta.breaker.name)})`,
+        );
+      }
+      if (stream !== undefined && !isAsyncGeneratorFunction(meta.original)) {
+        throw new TypeError(
+          `${label} on "${method}": the stream option (isContent, resume) applies to async * methods only`,
         );
       }
       meta.breaker = spec;

@@ -1,4 +1,5 @@
 export { CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.js';
+export type { StreamMethodOptions, StreamMethodDecorator } from './stream-options.js';
 export { Fallback, type FallbackOptions } from './fallback.js';
 export { getBreakerMetadata, type DecoratedMethod } from './get-breaker-metadata.js';
 export { bindRegistry, boundRegistry } from './bound-registry.js';

@@ -1,5 +1,6 @@
 import type { ChainLevel, LevelGuard } from '../failover/chain-level.js';
 import { metaOf, type MethodMeta } from './method-meta.js';
+import type { StreamMethodOptions } from './stream-options.js';
 
 /**
  * The chain a call of the method described by `meta` on `self` runs, resolved on first use per
@@ -105,12 +106,15 @@ function ownerName(receiver: object): string {
 
 /**
  * A decorated method: guarded when it has `@CircuitBreaker`, its original body run as written.
+ * @internal
  * It never gets the signal as an argument (its parameters are its callers'): it reads
  * `callContext().signal`.
  */
-class DecoratedMethodLevel implements ChainLevel {
+export class DecoratedMethodLevel implements ChainLevel {
   readonly name: string;
   readonly guard: LevelGuard | null;
+  /** Its `@CircuitBreaker`'s `stream` option (`isContent`, `resume`), when given. */
+  readonly stream: Readonly<StreamMethodOptions<unknown>> | undefined;
 
   constructor(
     private readonly meta: MethodMeta,
@@ -119,6 +123,7 @@ class DecoratedMethodLevel implements ChainLevel {
   ) {
     const breaker = meta.breaker;
     this.name = breaker === undefined ? String(meta.method) : breaker.name;
+    this.stream = breaker?.stream;
     this.guard =
       breaker === undefined
         ? null

@@ -1,6 +1,7 @@
 import type { BreakerOptions } from '../breaker/options.js';
 import type { ChainLevel } from '../failover/chain-level.js';
 import type { BreakerRegistry } from '../registry/breaker-registry.js';
+import type { StreamMethodOptions } from './stream-options.js';
 
 /** What `@CircuitBreaker` says about a method. */
 export interface BreakerSpec {
@@ -8,6 +9,8 @@ export interface BreakerSpec {
   /** The breaker's options, without `registry`. */
   readonly options: Readonly<Omit<BreakerOptions, 'name'>> | undefined;
   readonly registry: BreakerRegistry | undefined;
+  /** For an `async *` method: its `isContent` and `resume`, when given. */
+  readonly stream?: Readonly<StreamMethodOptions<unknown>> | undefined;
 }
 
 /** A fallback: the name of a method of the same class, or a function. */

@@ -1,9 +1,10 @@
+import type { ChainLevel } from '../failover/chain-level.js';
 import { outcomeStorage } from '../failover/outcome-record.js';
 import { defaultRegistry } from '../registry/default-registry.js';
 import { ChainStream, type StreamLevelRules } from '../streams/chain-stream.js';
 import { isContentChunk } from '../streams/content.js';
 import { boundRegistry } from './bound-registry.js';
-import { callChain, ChainFailure } from './method-chain.js';
+import { callChain, ChainFailure, DecoratedMethodLevel } from './method-chain.js';
 import type { MethodMeta } from './method-meta.js';
 
 const AsyncGeneratorFunction = Object.getPrototypeOf(async function* () {}).constructor as object;
@@ -22,7 +23,8 @@ const RULES: StreamLevelRules<unknown> = Object.freeze({
 /**
  * One call of a decorated `async *` method on `self`: its chain as a stream, guarded as
  * `failoverStream` guards one (failover before the first content chunk, held preamble,
- * `StreamInterruptedError` after content), with the default content detector at every level.
+ * `StreamInterruptedError` after content), with each level's `isContent` and `resume` from its
+ * `@CircuitBreaker`'s `stream` option (default: {@link isContentChunk}, no resume).
  * Like the generator it replaces, it runs nothing until it is iterated, and reports a bad `this`
  * or a broken chain from the first `next()`.
  * @internal
@@ -35,9 +37,16 @@ export function streamDecorated(
   const label = `method "${String(meta.method)}"`;
   const chain = callChain(meta, self);
   if (chain instanceof ChainFailure) return failing(chain.error);
-  const rules = chain.map(() => RULES);
+  const rules = chain.map(rulesOf);
   const registry = boundRegistry(self as object) ?? defaultRegistry;
   return new ChainStream(chain, rules, registry, self, args, outcomeStorage.getStore(), label);
+}
+
+/** A level's content detector and `resume`: its `@CircuitBreaker`'s `stream` option, if any. */
+function rulesOf(level: ChainLevel): StreamLevelRules<unknown> {
+  const stream = level instanceof DecoratedMethodLevel ? level.stream : undefined;
+  if (stream === undefined) return RULES;
+  return { isContent: stream.isContent ?? isContentChunk, resume: stream.resume };
 }
 
 /** A stream whose first `next()` rejects with `error`, as a generator's body would throw. */

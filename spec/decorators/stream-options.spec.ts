@@ -1,0 +1,3 @@
+import { streamOptionsSuite } from './stream-options-suite.js';
+
+streamOptionsSuite('standard');

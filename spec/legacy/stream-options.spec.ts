@@ -1,0 +1,4 @@
+import 'reflect-metadata';
+import { streamOptionsSuite } from '../decorators/stream-options-suite.js';
+
+streamOptionsSuite('legacy');
