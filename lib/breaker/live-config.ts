@@ -4,7 +4,8 @@ import { SlowCallRate } from '../policies/slow-call-rate.js';
 import type { TripPolicy } from '../policies/trip-policy.js';
 import type { BreakerOptions, ResolvedOptions } from './options.js';
 import type { ConfigSnapshot } from './snapshot.js';
-import { OPTION_NAMES, show, validateOptions } from './validate-options.js';
+import { OPTION_NAMES, validateOptions } from './validate-options.js';
+import { show } from '../core/show.js';
 
 /**
  * The options {@link Breaker.configure} may change on a live breaker: thresholds and timeouts.
