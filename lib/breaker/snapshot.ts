@@ -1,4 +1,4 @@
-import type { CircuitStateName, OpenReason } from './state.js';
+import type { CircuitStateName, OpenReason } from '../core/circuit-state.js';
 
 /** Latency of settled calls in ms, from a bounded histogram. */
 export interface LatencySnapshot {

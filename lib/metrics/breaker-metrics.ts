@@ -1,4 +1,4 @@
-import type { CircuitStateName } from '../breaker/state.js';
+import type { CircuitStateName } from '../core/circuit-state.js';
 import { ownOptions } from '../breaker/own-options.js';
 import { show } from '../core/show.js';
 import { isCircuitOpenError } from '../errors/circuit-open-error.js';
