@@ -17,7 +17,7 @@ import { GuardedCall, InFlightCalls, type CallOwner } from './guarded-call.js';
 import { UntimedSignals } from './untimed-signals.js';
 import type { BreakerOptions, Clock, ResolvedOptions } from './options.js';
 import type { BreakerSnapshot, ConfigSnapshot } from './snapshot.js';
-import type { CircuitState, CircuitStateName } from '../core/circuit-state.js';
+import type { CircuitState, CircuitStateName } from './state.js';
 import { validateOptions } from './validate-options.js';
 import { applyChanges, changedOptions, configOf, type ConfigChanges } from './live-config.js';
 import { GuardedStream, type StreamSource } from '../streams/guarded-stream.js';
