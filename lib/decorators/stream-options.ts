@@ -1,5 +1,5 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- decorator signatures must accept any method */
-import { show } from '../breaker/validate-options.js';
+import { show } from '../core/show.js';
 import type { Resume } from '../streams/resume-types.js';
 
 /**
