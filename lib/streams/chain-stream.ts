@@ -150,16 +150,16 @@ export class ChainStream<C> implements AsyncIterableIterator<C>, RaceHost<C> {
   /** Opens levels and reads their preambles until one delivers content, ends, or all fail. */
   private async advance(): Promise<IteratorResult<C>> {
     for (;;) {
-      if (this.current === null && this.hedge !== null && !this.raced) {
-        this.raced = true;
-        return this.race();
-      }
       if (this.current === null) {
-        if (this.index >= this.levels.length) return this.exhausted();
         if (this.callerSignal?.aborted === true) {
           this.done = true;
           throw this.callerSignal.reason;
         }
+        if (this.hedge !== null && !this.raced) {
+          this.raced = true;
+          return this.race();
+        }
+        if (this.index >= this.levels.length) return this.exhausted();
         this.open();
       }
       let result: IteratorResult<C>;
@@ -196,10 +196,6 @@ export class ChainStream<C> implements AsyncIterableIterator<C>, RaceHost<C> {
 
   /** Runs the hedge race to the first content chunk, and carries on with its winner. */
   private async race(): Promise<IteratorResult<C>> {
-    if (this.callerSignal?.aborted === true) {
-      this.done = true;
-      throw this.callerSignal.reason;
-    }
     const result = await raceToContent(this, this.index, this.hedge!, MAX_HELD);
     switch (result.kind) {
       case 'stopped':
@@ -224,6 +220,10 @@ export class ChainStream<C> implements AsyncIterableIterator<C>, RaceHost<C> {
 
   get levelCount(): number {
     return this.levels.length;
+  }
+
+  guarded(index: number): boolean {
+    return this.levels[index]!.guard !== null;
   }
 
   isContent(index: number, chunk: C): boolean {

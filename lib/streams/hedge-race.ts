@@ -18,6 +18,8 @@ export interface Runner<C> {
 /** What a race needs of its chain. @internal */
 export interface RaceHost<C> {
   readonly levelCount: number;
+  /** Whether level `index` has a breaker (a last resort has none, and is never hedged to). */
+  guarded(index: number): boolean;
   makeRunner(index: number): Runner<C>;
   isContent(index: number, chunk: C): boolean;
   /** Records a failure before content; `false` when the chain must end with this error. */
@@ -56,7 +58,9 @@ export type RaceEnd<C> =
  *
  * A hedge its breaker refuses (open, or half-open at its trial limit: such a level never gets
  * hedged traffic beyond its limit) is recorded `rejected`, and the same hedge moves on at once to
- * the level after it, without another token or another of `max`, as in a promise chain.
+ * the level after it, without another token or another of `max`, as in a promise chain. As
+ * there, an unguarded level (a last resort) is never started as a hedge: only once every level
+ * before it has failed.
  *
  * A level started by the delay (a hedge, not one started after a failure) is counted at its
  * breaker as a hedge `started` once its breaker admitted it (its first `next()` settled other
@@ -96,7 +100,7 @@ export function raceToContent<C>(
     const arm = (): void => {
       if (timer !== null) clearTimeout(timer);
       timer = null;
-      if (next >= host.levelCount || hedges >= hedge.options.max) return;
+      if (next >= host.levelCount || hedges >= hedge.options.max || !host.guarded(next)) return;
       // The delay after level i started is learnt from level i's times to first content.
       timer = setTimeout(onDelay, hedge.delayOf(next - 1));
       timer.unref?.();
@@ -133,7 +137,7 @@ export function raceToContent<C>(
           running.delete(runner);
           if (host.stopped()) return end({ kind: 'stopped' });
           if (!host.failedRunner(runner, error)) return end({ kind: 'thrown', error });
-          if (refusedHedge && next < host.levelCount) return start(true);
+          if (refusedHedge && next < host.levelCount && host.guarded(next)) return start(true);
           if (running.size > 0) return;
           if (next >= host.levelCount) return end({ kind: 'exhausted' });
           return start();

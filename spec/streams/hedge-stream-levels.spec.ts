@@ -4,7 +4,9 @@ import { BreakerRegistry, failoverStream, withOutcome } from '../../lib/index.js
 import {
   ScriptedProvider,
   drain,
+  fail,
   httpError,
+  openAiChunk,
   openAiAnswer,
   stall,
   textOf,
@@ -135,5 +137,26 @@ describe('failoverStream with hedge: refused hedges move on, delays are learnt p
     await clock.tickAsync(1);
     expect(opened[2]).to.equal(1);
     expect(textOf((await third).chunks)).to.equal('c');
+  });
+  it('never starts an unguarded last resort as a hedge, only once every level before it failed', async () => {
+    const registry = new BreakerRegistry();
+    let lastResort = 0;
+    const p1 = new ScriptedProvider<OpenAiChunk>([wait(300), fail(httpError(503))]);
+    const chat = failoverStream(
+      [
+        { name: 'p1', call: (signal: AbortSignal) => p1.open(signal) },
+        async function* canned() {
+          lastResort++;
+          yield* [openAiChunk({ content: 'canned' })];
+        },
+      ],
+      { registry, hedge: { delay: 100 } },
+    );
+    const result = drain(chat());
+    await clock.tickAsync(299);
+    expect(lastResort).to.equal(0); // the delay passed twice over: no hedge to it
+    await clock.tickAsync(1);
+    expect(textOf((await result).chunks)).to.equal('canned');
+    expect(lastResort).to.equal(1);
   });
 });
