@@ -38,7 +38,8 @@ let admitted: Breaker | null = null;
 export class Breaker extends Bookkeeping {
   /** `options.timeout`, read by every call. */
   private timeout: number | false;
-  private readonly sampler = new TimeSampler();
+  /** Which calls are timed; made by the first call, so an idle breaker pays nothing for it. */
+  private sampler: TimeSampler | null = null;
   private calls: InFlightCalls | null = null;
   /** Signals of untimed calls, and slices of timed ones: made on first use. */
   private untimed: UntimedSignals | null = null;
@@ -88,13 +89,13 @@ export class Breaker extends Bookkeeping {
       return Promise.reject(signal.reason);
     }
     this.inFlight++;
-    const measured = this.sampler.due() || this.timesEveryCall();
+    const measured = (this.sampler ??= new TimeSampler()).due() || this.timesEveryCall();
     const light = !measured && signal === undefined && circuit.current.kind === 'closed';
     if (this.timeout === false) {
       if (signal === undefined) {
         const slice = (this.untimed ??= new UntimedSignals(this)).slice();
         if (!light) {
-          return slice.runWatched(fn, this.sampler.start(this.options.clock.now()), circuit.epoch);
+          return slice.runWatched(fn, this.sampler!.start(this.options.clock.now()), circuit.epoch);
         }
         // The fast path, inline: every frame between the caller and `fn` makes the stack that
         // `fn`'s own errors capture dearer. See runWatched for why the caller gets `fn`'s promise.
@@ -118,7 +119,7 @@ export class Breaker extends Bookkeeping {
       if (slice !== null) return slice.runLight(fn);
     }
     const now = this.options.clock.now();
-    const start = measured ? this.sampler.start(now) : UNTIMED;
+    const start = measured ? this.sampler!.start(now) : UNTIMED;
     const deadline =
       this.timeout === false
         ? null
