@@ -14,6 +14,34 @@ export function chainFor(meta: MethodMeta, self: object): readonly ChainLevel[] 
 }
 
 /**
+ * The chain a call of the decorated method `meta` on `self` runs, or a {@link ChainFailure} with
+ * what the call must fail with: a `TypeError` when `this` is not an object (a detached method), or
+ * the chain's own error (a fallback that is not a method, a loop), as thrown. Shared by promise
+ * and `async *` methods.
+ * @internal
+ */
+export function callChain(meta: MethodMeta, self: unknown): readonly ChainLevel[] | ChainFailure {
+  if ((typeof self !== 'object' && typeof self !== 'function') || self === null) {
+    return new ChainFailure(
+      new TypeError(
+        `decorated method "${String(meta.method)}" was called on ${String(self)}; ` +
+          'call it on its object (or bind it) so that `this` is set',
+      ),
+    );
+  }
+  try {
+    return chainFor(meta, self);
+  } catch (error) {
+    return new ChainFailure(error);
+  }
+}
+
+/** Why a decorated call cannot run: what it must fail with, kept as thrown. @internal */
+export class ChainFailure {
+  constructor(readonly error: unknown) {}
+}
+
+/**
  * Follows `@Fallback` links from `start` through the methods of `receiver` and returns the
  * chain's levels. Throws a `TypeError` naming the chain for a fallback that is not a method, a
  * loop (`a -> b -> a`), or a breaker that appears twice.

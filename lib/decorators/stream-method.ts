@@ -3,7 +3,7 @@ import { defaultRegistry } from '../registry/default-registry.js';
 import { ChainStream, type StreamLevelRules } from '../streams/chain-stream.js';
 import { isContentChunk } from '../streams/content.js';
 import { boundRegistry } from './bound-registry.js';
-import { chainFor } from './method-chain.js';
+import { callChain, ChainFailure } from './method-chain.js';
 import type { MethodMeta } from './method-meta.js';
 
 const AsyncGeneratorFunction = Object.getPrototypeOf(async function* () {}).constructor as object;
@@ -33,22 +33,10 @@ export function streamDecorated(
   args: unknown[],
 ): AsyncIterableIterator<unknown> {
   const label = `method "${String(meta.method)}"`;
-  if ((typeof self !== 'object' && typeof self !== 'function') || self === null) {
-    return failing(
-      new TypeError(
-        `decorated method "${String(meta.method)}" was called on ${String(self)}; ` +
-          'call it on its object (or bind it) so that `this` is set',
-      ),
-    );
-  }
-  let chain;
-  try {
-    chain = chainFor(meta, self);
-  } catch (error) {
-    return failing(error);
-  }
+  const chain = callChain(meta, self);
+  if (chain instanceof ChainFailure) return failing(chain.error);
   const rules = chain.map(() => RULES);
-  const registry = boundRegistry(self) ?? defaultRegistry;
+  const registry = boundRegistry(self as object) ?? defaultRegistry;
   return new ChainStream(chain, rules, registry, self, args, outcomeStorage.getStore(), label);
 }
 

@@ -1,7 +1,7 @@
 import { runChain } from '../failover/run-chain.js';
 import { defaultRegistry } from '../registry/default-registry.js';
 import { boundRegistry } from './bound-registry.js';
-import { chainFor } from './method-chain.js';
+import { callChain, ChainFailure } from './method-chain.js';
 import { MethodMeta, metaOf, setMeta } from './method-meta.js';
 import { isAsyncGeneratorFunction, streamDecorated } from './stream-method.js';
 
@@ -37,19 +37,7 @@ export function wrapperOf(
 
 /** Runs one call of a decorated method on `self`. */
 function callDecorated(meta: MethodMeta, self: unknown, args: unknown[]): Promise<unknown> {
-  if ((typeof self !== 'object' && typeof self !== 'function') || self === null) {
-    return Promise.reject(
-      new TypeError(
-        `decorated method "${String(meta.method)}" was called on ${String(self)}; ` +
-          'call it on its object (or bind it) so that `this` is set',
-      ),
-    );
-  }
-  let chain;
-  try {
-    chain = chainFor(meta, self);
-  } catch (error) {
-    return Promise.reject(error);
-  }
-  return runChain(chain, boundRegistry(self) ?? defaultRegistry, self, args);
+  const chain = callChain(meta, self);
+  if (chain instanceof ChainFailure) return Promise.reject(chain.error);
+  return runChain(chain, boundRegistry(self as object) ?? defaultRegistry, self, args);
 }

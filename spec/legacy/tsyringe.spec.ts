@@ -82,7 +82,9 @@ describe('breakwater/tsyringe', () => {
     const chatB = tenantB.resolve(ChatService); // its breakers live in registryB
 
     registries.push(registryA, registryB);
-    registryA.get('tsy-openai').isolate();
+    expect(await chatA.complete('x')).to.equal('a:x');
+    // The service made its breaker (with its own options); an operator opens it in registryA only.
+    registryA.find('tsy-openai')!.isolate();
     expect(await chatA.complete('x')).to.equal('degraded:x');
     expect(await chatB.complete('x')).to.equal('b:x');
   });
