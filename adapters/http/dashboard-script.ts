@@ -106,10 +106,10 @@ export const CORE_SCRIPT = `
     entry.fields.total.textContent = String(snap.totalRequests);
     entry.fields.fallbacks.textContent = String(snap.fallbacks);
     entry.fields.rejected.textContent = String(snap.rejectedRequests);
-    if (typeof snap.hedges === 'number') {
-      entry.hedgesLabel.hidden = false; entry.fields.hedges.hidden = false;
-      entry.fields.hedges.textContent = String(snap.hedges);
-    }
+    // Hedges show once any started at this level (a reset hides them again).
+    var hedges = snap.hedges && snap.hedges.started > 0 ? snap.hedges : null;
+    entry.hedgesLabel.hidden = hedges === null; entry.fields.hedges.hidden = hedges === null;
+    entry.fields.hedges.textContent = hedges === null ? '' : hedges.started + ' started · ' + hedges.won + ' won';
     entry.toggle.textContent = snap.state === 'disabled' ? 'Enable' : 'Disable';
     entry.toggle.dataset.action = snap.state === 'disabled' ? 'enable' : 'disable';
     entry.deadline = snap.state === 'open' && snap.retryAfterMs !== null ? performance.now() + snap.retryAfterMs : null;

@@ -29,6 +29,7 @@ export function buildSnapshot(breaker: Breaker, now: number): BreakerSnapshot {
     slowCalls: stats.slowCalls,
     cancelled: stats.cancelled,
     inFlight: breaker.inFlight,
+    hedges: { started: stats.hedgesStarted, won: stats.hedgesWon },
     errorRate: window.errorRate(now),
     slowCallRate: window.slowRate(now),
     windowRequests: window.totalCalls,

@@ -8,7 +8,7 @@ export {
 } from './options.js';
 export { validateOptions, OPTION_NAMES } from './validate-options.js';
 export type { CircuitState, CircuitStateName, OpenReason } from './state.js';
-export type { BreakerSnapshot, LatencySnapshot, ConfigSnapshot } from './snapshot.js';
+export type { BreakerSnapshot, LatencySnapshot, ConfigSnapshot, HedgeCounts } from './snapshot.js';
 export {
   applyChanges,
   LIVE_OPTION_NAMES,

@@ -9,6 +9,12 @@ export interface LatencySnapshot {
   readonly count: number;
 }
 
+/** Hedges started at a breaker's level and how many of them won, since it was made or reset. */
+export interface HedgeCounts {
+  readonly started: number;
+  readonly won: number;
+}
+
 /** The options a breaker runs with, as plain JSON (functions and the clock are left out). */
 export interface ConfigSnapshot {
   readonly group: string | null;
@@ -57,6 +63,12 @@ export interface BreakerSnapshot {
   readonly slowCalls: number;
   readonly cancelled: number;
   readonly inFlight: number;
+  /**
+   * Hedges at this breaker's level, from hedged chains (`failover` and `failoverStream` with
+   * `hedge`): `started` beside a slower level, and of those, `won` (answered, or for a stream
+   * sent content, first). Both 0 for a breaker no hedged chain uses.
+   */
+  readonly hedges: HedgeCounts;
   /** Failures as a fraction 0–1 of the calls in the rolling window. */
   readonly errorRate: number;
   /** Slow calls as a fraction 0–1 of the calls in the rolling window. */

@@ -11,7 +11,8 @@ import { defaultRegistry } from '../registry/default-registry.js';
 import type { ChainLevel, LevelGuard } from './chain-level.js';
 import { resolveHedge, type HedgeOptions } from './hedge-options.js';
 import { runChain } from './run-chain.js';
-import { HedgeState, runHedged } from './run-hedged.js';
+import { HedgePlan } from './hedge-plan.js';
+import { runHedged } from './run-hedged.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any function may head a chain
 type AnyFunction = (...args: any[]) => any;
@@ -167,7 +168,7 @@ export function failover(
   for (const level of chain) {
     if (level.guard !== null) registry.get(level.name, level.guard.options);
   }
-  const state = hedged === null ? null : new HedgeState(hedged, chain.length);
+  const state = hedged === null ? null : new HedgePlan(hedged, chain.length);
   const run =
     state === null
       ? (...args: unknown[]) => runChain(chain, registry, undefined, args)

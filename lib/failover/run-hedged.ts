@@ -7,13 +7,12 @@ import {
 } from '../errors/all-providers-failed-error.js';
 import type { BreakerRegistry } from '../registry/breaker-registry.js';
 import { usageOf } from '../registry/provider-stats.js';
-import { AdaptiveDelay } from './adaptive-delay.js';
 import { failedOutcome } from './attempt.js';
 import { enterContext, leaveContext, NEVER_ABORTED } from './call-context.js';
 import type { ChainLevel } from './chain-level.js';
 import { unwatchCaller, watchCaller } from '../breaker/caller-signals.js';
-import { HedgeBudget } from './hedge-budget.js';
-import type { ResolvedHedge } from './hedge-options.js';
+import type { HedgePlan } from './hedge-plan.js';
+import { noteHedge } from './note-hedge.js';
 import { outcomeStorage } from './outcome-record.js';
 
 /** The reason a losing hedge's signal aborts with. */
@@ -22,44 +21,6 @@ export class HedgeLostError extends Error {
   constructor(readonly winner: string) {
     super(`another level ("${winner}") answered first`);
   }
-}
-
-/** What one hedged chain keeps between calls: the budget and each level's adaptive delay. */
-export class HedgeState {
-  readonly budget: HedgeBudget;
-  private readonly delays: (AdaptiveDelay | null)[];
-
-  constructor(
-    readonly hedge: ResolvedHedge,
-    levels: number,
-  ) {
-    this.budget = new HedgeBudget(hedge.budgetPercent, hedge.budgetBurst);
-    const d = hedge.delay;
-    this.delays = Array.from({ length: levels }, () =>
-      d.kind === 'adaptive'
-        ? new AdaptiveDelay(d.percentile, d.min, d.max, d.initial, d.samples)
-        : null,
-    );
-  }
-
-  /** How long level `i` may run without answering before the next level starts beside it. */
-  delayOf(i: number): number {
-    const d = this.hedge.delay;
-    return d.kind === 'fixed' ? d.ms : this.delays[i]!.current();
-  }
-
-  /** Level `i` answered after `ms`. */
-  answered(i: number, ms: number): void {
-    this.delays[i]?.record(ms);
-  }
-}
-
-/** Notes a hedge started at `breaker`'s level, or one that answered first: counts and an event. */
-function noteHedge(breaker: Breaker, kind: 'started' | 'won'): void {
-  if (kind === 'started') breaker.stats.hedgesStarted++;
-  else breaker.stats.hedgesWon++;
-  const events = breaker.events();
-  if (events !== null && events.active) events.emit('hedge', { breaker: breaker.name, kind });
 }
 
 interface Running {
@@ -85,7 +46,7 @@ export function runHedged(
   levels: readonly ChainLevel[],
   registry: BreakerRegistry,
   args: readonly unknown[],
-  state: HedgeState,
+  state: HedgePlan,
 ): Promise<unknown> {
   const record = outcomeStorage.getStore();
   const last = args.length > 0 ? args[args.length - 1] : undefined;
@@ -131,7 +92,7 @@ export function runHedged(
     const armHedge = (index: number): void => {
       if (timer !== null) clearTimeout(timer);
       timer = null;
-      if (hedges >= state.hedge.max || next >= levels.length || levels[next]!.guard === null) {
+      if (hedges >= state.options.max || next >= levels.length || levels[next]!.guard === null) {
         return;
       }
       timer = setTimeout(() => {

@@ -44,8 +44,8 @@ export interface HistorySeries {
   readonly fallbacks: number[];
   /** Calls refused since the sample before. */
   readonly rejections: number[];
-  /** Hedged calls started since the sample before, when the breaker counts them; else `null`. */
-  readonly hedges: (number | null)[];
+  /** Hedges started at this breaker's level since the sample before (`snapshot.hedges.started`). */
+  readonly hedges: number[];
 }
 
 /** What {@link BreakerHistory.toJSON} gives: the samples, the state bands and the marks. */
@@ -66,14 +66,9 @@ interface Baseline {
   total: number;
   fallbacks: number;
   rejected: number;
-  hedges: number | null;
+  hedges: number;
   latency: LatencyHistogram | null;
   firstChunk: LatencyHistogram | null;
-}
-
-/** A count a breaker's stats may carry once hedging counts it (a seam for that work). */
-interface OptionalStats {
-  readonly hedges?: number;
 }
 
 const MAX_BANDS = 200;
@@ -133,13 +128,12 @@ export class BreakerHistory {
     if (last !== null && now - last.t < this.intervalMs / 2) return;
     const snapshot = breaker.snapshot();
     const stats = breaker.stats;
-    const extra = stats as OptionalStats;
     const next: Baseline = {
       t: now,
       total: stats.totalRequests,
       fallbacks: stats.fallbacks,
       rejected: stats.rejectedRequests,
-      hedges: typeof extra.hedges === 'number' ? extra.hedges : null,
+      hedges: stats.hedgesStarted,
       latency: stats.latency,
       firstChunk: this.firstChunks,
     };
@@ -160,9 +154,7 @@ export class BreakerHistory {
     c.firstChunkP95.push(firstChunkP95);
     c.fallbacks.push(since(next.fallbacks, last.fallbacks));
     c.rejections.push(since(next.rejected, last.rejected));
-    c.hedges.push(
-      next.hedges === null || last.hedges === null ? null : since(next.hedges, last.hedges),
-    );
+    c.hedges.push(since(next.hedges, last.hedges));
     this.trim(now);
   }
 

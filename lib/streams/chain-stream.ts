@@ -12,7 +12,8 @@ import { outcomeStorage, type OutcomeRecord } from '../failover/outcome-record.j
 import type { BreakerRegistry } from '../registry/breaker-registry.js';
 import { usageOf } from '../registry/provider-stats.js';
 import { openLevel } from './open-level.js';
-import { raceToContent, type RaceHost, type Runner, type StreamHedge } from './hedge-race.js';
+import type { HedgePlan } from '../failover/hedge-plan.js';
+import { raceToContent, type RaceHost, type Runner } from './hedge-race.js';
 import { OverlapTrim } from './overlap.js';
 import { noteAttempt, verdictBeforeContent } from './runner-outcome.js';
 import type { Resume } from './resume-types.js';
@@ -81,7 +82,7 @@ export class ChainStream<C> implements AsyncIterableIterator<C>, RaceHost<C> {
     /** What the chain is called in error messages. */
     private readonly label: string,
     /** The chain's hedging, when it hedges. */
-    private readonly hedge: StreamHedge | null = null,
+    private readonly hedge: HedgePlan | null = null,
   ) {
     const last = args.length > 0 ? args[args.length - 1] : undefined;
     this.callerSignal = last instanceof AbortSignal ? last : undefined;

@@ -4,7 +4,7 @@ import { show } from '../breaker/validate-options.js';
 import { registryOption, toLevel, type FailoverOptions } from '../failover/failover.js';
 import { resolveHedge, type HedgeOptions } from '../failover/hedge-options.js';
 import { outcomeStorage } from '../failover/outcome-record.js';
-import { StreamHedge } from './hedge-race.js';
+import { HedgePlan } from '../failover/hedge-plan.js';
 import { ChainStream, type StreamLevelRules } from './chain-stream.js';
 import { isContentChunk } from './content.js';
 import type { Resume } from './resume-types.js';
@@ -102,7 +102,7 @@ export function failoverStream<F extends AnyFunction>(
 ): (...args: StreamArgs<F>) => AsyncIterable<StreamChunk<F>> {
   // Own keys only, read once (an inherited `append` is ignored); `hedge` is the streams' own.
   const { hedge: given, ...chainOptions } = ownOptions(options, 'failoverStream', STREAM_OPTIONS);
-  const hedge = given === undefined ? null : new StreamHedge(resolveHedge(given));
+  const hedge = given === undefined ? null : new HedgePlan(resolveHedge(given));
   const registry = registryOption(chainOptions as FailoverOptions, 'failoverStream');
   if (!Array.isArray(levels) || levels.length === 0) {
     throw new TypeError(`failoverStream levels must be a non-empty array, got ${show(levels)}`);

@@ -1,7 +1,8 @@
 import type { Breaker } from '../breaker/breaker.js';
-import { AdaptiveDelay } from '../failover/adaptive-delay.js';
-import { HedgeBudget } from '../failover/hedge-budget.js';
-import type { ResolvedHedge } from '../failover/hedge-options.js';
+import { isCapacityExceededError } from '../errors/capacity-exceeded-error.js';
+import { isCircuitOpenError } from '../errors/circuit-open-error.js';
+import type { HedgePlan } from '../failover/hedge-plan.js';
+import { noteHedge } from '../failover/note-hedge.js';
 
 /** One level of a stream chain running before its first content chunk. @internal */
 export interface Runner<C> {
@@ -46,52 +47,32 @@ export type RaceEnd<C> =
   | { readonly kind: 'stopped' };
 
 /**
- * The hedging of one stream chain, shared by its calls: the resolved options, the budget that
- * caps the share of hedged calls, and the learnt delay when it is adaptive. @internal
- */
-export class StreamHedge {
-  readonly budget: HedgeBudget;
-  private readonly adaptive: AdaptiveDelay | null;
-
-  constructor(readonly options: ResolvedHedge) {
-    this.budget = new HedgeBudget(options.budgetPercent, options.budgetBurst);
-    const d = options.delay;
-    this.adaptive =
-      d.kind === 'adaptive'
-        ? new AdaptiveDelay(d.percentile, d.min, d.max, d.initial, d.samples)
-        : null;
-  }
-
-  /** How long a level may go without content before the next starts beside it. */
-  delay(): number {
-    const d = this.options.delay;
-    return d.kind === 'fixed' ? d.ms : this.adaptive!.current();
-  }
-
-  /** A level sent its first content after `ms`. */
-  learn(ms: number): void {
-    this.adaptive?.record(ms);
-  }
-}
-
-/**
  * Races levels from `from` to the first content chunk. The first level starts at once; each time
  * the newest has sent no content for the hedge delay, the next starts beside it (at most `max`
  * extra, each taking a token of the budget); when every running level has failed, the next starts
  * at once, as without hedging. The first content chunk (or a normal end) wins; the others are
  * aborted and recorded `cancelled`. Each level's preamble is held apart, and only the winner's is
  * delivered. `held` is capped at `maxHeld` chunks per level, after which that level wins.
+ *
+ * A level started by the delay (a hedge, not one started after a failure) is counted at its
+ * breaker as a hedge `started` once its breaker admitted it (its first `next()` settled other
+ * than by a refusal, or the race ended while it ran), and `won` when it wins: the same counts,
+ * `hedge` events and metrics as a promise chain's hedges ({@link noteHedge}).
  * @internal
  */
 export function raceToContent<C>(
   host: RaceHost<C>,
   from: number,
-  hedge: StreamHedge,
+  hedge: HedgePlan,
   maxHeld: number,
 ): Promise<RaceEnd<C>> {
   hedge.budget.onCall();
   return new Promise((resolve) => {
     const running = new Set<Runner<C>>();
+    /** Hedged runners not yet counted `started`: waiting for their breaker's admission. */
+    const admitting = new Set<Runner<C>>();
+    /** Hedged runners counted `started`. */
+    const hedged = new Set<Runner<C>>();
     let next = from;
     let hedges = 0;
     let over = false;
@@ -102,6 +83,8 @@ export function raceToContent<C>(
       over = true;
       host.stopRace = null;
       if (timer !== null) clearTimeout(timer);
+      // Still running, so admitted (a refusal would have ended it): counted before it loses.
+      for (const runner of admitting) if (running.has(runner)) admitted(runner);
       for (const runner of running) if (runner !== winner) host.cancelRunner(runner);
       running.clear();
       resolve(result);
@@ -110,18 +93,24 @@ export function raceToContent<C>(
       if (timer !== null) clearTimeout(timer);
       timer = null;
       if (next >= host.levelCount || hedges >= hedge.options.max) return;
-      timer = setTimeout(onDelay, hedge.delay());
+      timer = setTimeout(onDelay, hedge.delayOf(0));
       timer.unref?.();
     };
     const onDelay = (): void => {
       timer = null;
       if (over || next >= host.levelCount || !hedge.budget.take()) return;
       hedges++;
-      start();
+      start(true);
     };
-    const start = (): void => {
+    const admitted = (runner: Runner<C>): void => {
+      if (!admitting.delete(runner)) return;
+      hedged.add(runner);
+      noteHedge(runner.breaker!, 'started');
+    };
+    const start = (asHedge = false): void => {
       const runner = host.makeRunner(next++);
       running.add(runner);
+      if (asHedge && runner.breaker !== null) admitting.add(runner);
       arm();
       void pump(runner);
     };
@@ -131,6 +120,8 @@ export function raceToContent<C>(
         try {
           result = await runner.stream.next();
         } catch (error) {
+          if (admitting.has(runner) && !refusedBy(runner, error)) admitted(runner);
+          admitting.delete(runner);
           if (over) return;
           running.delete(runner);
           if (host.stopped()) return end({ kind: 'stopped' });
@@ -139,6 +130,7 @@ export function raceToContent<C>(
           if (next >= host.levelCount) return end({ kind: 'exhausted' });
           return start();
         }
+        admitted(runner);
         if (over) return;
         if (host.stopped()) return end({ kind: 'stopped' });
         if (result.done === true) return win(runner, undefined, true);
@@ -150,7 +142,8 @@ export function raceToContent<C>(
     };
     const win = (runner: Runner<C>, chunk: C | undefined, ended: boolean): void => {
       const clock = runner.breaker?.options.clock;
-      hedge.learn((clock === undefined ? Date.now() : clock.now()) - runner.start);
+      hedge.answered(0, (clock === undefined ? Date.now() : clock.now()) - runner.start);
+      if (hedged.has(runner)) noteHedge(runner.breaker!, 'won');
       const won: RaceEnd<C> =
         chunk === undefined
           ? { kind: 'won', runner, ended }
@@ -160,4 +153,10 @@ export function raceToContent<C>(
     host.stopRace = () => end({ kind: 'stopped' });
     start();
   });
+}
+
+/** Whether `error` is `runner`'s own breaker refusing it (open, or at capacity): never started. */
+function refusedBy<C>(runner: Runner<C>, error: unknown): boolean {
+  const name = runner.breaker?.name;
+  return (isCircuitOpenError(error) || isCapacityExceededError(error)) && error.breaker === name;
 }

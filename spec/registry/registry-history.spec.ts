@@ -103,7 +103,7 @@ describe('RegistryHistory', () => {
     const s = history.of('openai')!.samples;
     expect(s.rejections).to.deep.equal([4, 0]);
     expect(s.fallbacks).to.deep.equal([4, 0]);
-    expect(s.hedges).to.deep.equal([null, null]);
+    expect(s.hedges).to.deep.equal([0, 0]);
     expect(s.firstChunkP95).to.deep.equal([null, null]);
   });
 

@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { BreakerRegistry, type Breaker } from '../../../lib/index.js';
+import { BreakerRegistry, failover, type Breaker } from '../../../lib/index.js';
 import { buildApp, FRAMEWORKS, listen, stop, type TestApp } from './frameworks.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -199,6 +199,34 @@ for (const framework of FRAMEWORKS) {
       await page.click(`${card('anthropic')} [data-action="open"]`);
       await page.waitForSelector(card('anthropic', 'isolated'), { timeout: 2_000 });
       expect(anthropic.state).to.equal('isolated');
+      expect(problems, 'no script errors and no CSP violations').to.deep.equal([]);
+    });
+
+    it('shows "hedges N started · M won" on a card once a hedge started at its level', async () => {
+      // The first level answers only when aborted; with a 0 ms delay the hedge starts at once.
+      const hang = (_q: string, signal: AbortSignal) =>
+        new Promise<string>((_, reject) =>
+          signal.addEventListener('abort', () => reject(signal.reason)),
+        );
+      const ask = failover(
+        [
+          { name: 'hedge-slow', call: hang },
+          { name: 'hedge-fast', call: async (q: string) => `fast:${q}` },
+        ],
+        { registry, hedge: { delay: 0, budgetBurst: 5 } },
+      );
+      await page.waitForSelector(card('hedge-fast'), { timeout: 5_000 });
+      const field = `${card('hedge-fast')} [data-field="hedges"]`;
+      expect(await page.isVisible(field), 'hidden before any hedge').to.equal(false);
+      expect(await ask('a')).to.equal('fast:a');
+      expect(await ask('b')).to.equal('fast:b');
+      await page.waitForFunction(
+        (selector) => document.querySelector(selector)?.textContent === '2 started · 2 won',
+        field,
+        { timeout: 5_000 },
+      );
+      expect(await page.isVisible(field)).to.equal(true);
+      expect(await page.isVisible(`${card('hedge-slow')} [data-field="hedges"]`)).to.equal(false);
       expect(problems, 'no script errors and no CSP violations').to.deep.equal([]);
     });
   });
