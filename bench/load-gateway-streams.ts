@@ -8,7 +8,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { startGateway } from '../examples/ai-gateway/index.js';
-import { readGatewayConfig } from '../examples/shared/gateway-config.js';
+import { readGatewayConfig } from '../examples/ai-gateway/gateway-config.js';
 import type { Fault } from '../lib/testing/index.js';
 import { fmt, table } from './harness.js';
 

@@ -7,8 +7,8 @@
 import autocannon from 'autocannon';
 import type { StateChangeEvent } from '../lib/index.js';
 import { startGateway } from '../examples/ai-gateway/index.js';
-import { isMain } from '../examples/shared/command-line.js';
-import { readGatewayConfig } from '../examples/shared/gateway-config.js';
+import { isMain } from '../examples/ai-gateway/command-line.js';
+import { readGatewayConfig } from '../examples/ai-gateway/gateway-config.js';
 import { fmt, table } from './harness.js';
 
 /** What one load run saw. */

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { show } from '../../lib/breaker/validate-options.js';
+import { show } from '../../lib/core/show.js';
 import { BreakerRegistry } from '../../lib/registry/breaker-registry.js';
 import { AdminCore, pathOf, validateAdminOptions, type AdminOptions } from '../http/index.js';
 import { loadPrometheusMetrics } from '../http/index.js';

@@ -1,6 +1,6 @@
 import type { HistoryOptions } from '../../lib/registry/registry-history.js';
 import { checkTimerMs, hasOwn, ownOptions } from '../../lib/breaker/own-options.js';
-import { show } from '../../lib/breaker/validate-options.js';
+import { show } from '../../lib/core/show.js';
 
 /** What an `Authorization: Bearer` header can carry and the router can read back. */
 const TOKEN = /^[\x21-\x7e]+$/;

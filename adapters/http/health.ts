@@ -1,5 +1,5 @@
 import type { BreakerRegistry } from '../../lib/registry/breaker-registry.js';
-import type { CircuitStateName } from '../../lib/breaker/state.js';
+import type { CircuitStateName } from '../../lib/core/circuit-state.js';
 
 /** The body of `GET /health`. */
 export interface HealthReport {

@@ -2,7 +2,8 @@ import { Breaker } from '../../lib/breaker/breaker.js';
 import { given } from '../../lib/breaker/given.js';
 import type { BreakerOptions } from '../../lib/breaker/options.js';
 import { ownOptions } from '../../lib/breaker/own-options.js';
-import { OPTION_NAMES, show, validateOptions } from '../../lib/breaker/validate-options.js';
+import { OPTION_NAMES, validateOptions } from '../../lib/breaker/validate-options.js';
+import { show } from '../../lib/core/show.js';
 import { BreakerRegistry } from '../../lib/registry/breaker-registry.js';
 import { defaultRegistry } from '../../lib/registry/default-registry.js';
 

@@ -1,5 +1,5 @@
 import type { Context, Middleware, Next } from 'koa';
-import { show } from '../../lib/breaker/validate-options.js';
+import { show } from '../../lib/core/show.js';
 import { BreakerRegistry } from '../../lib/registry/breaker-registry.js';
 import { AdminCore, validateAdminOptions, type AdminOptions } from '../http/index.js';
 import { loadPrometheusMetrics } from '../http/index.js';

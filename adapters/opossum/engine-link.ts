@@ -1,6 +1,6 @@
 import { Breaker } from '../../lib/breaker/breaker.js';
 import { systemClock, type BreakerOptions } from '../../lib/breaker/options.js';
-import type { CircuitState, CircuitStateName } from '../../lib/breaker/state.js';
+import type { CircuitState, CircuitStateName } from '../../lib/core/circuit-state.js';
 import { CALLER_ERROR, FAILURE, type Classifier } from '../../lib/classify/verdict.js';
 import type { ResolvedOptions } from './options.js';
 

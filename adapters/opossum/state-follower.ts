@@ -1,5 +1,5 @@
 import type { Breaker } from '../../lib/breaker/breaker.js';
-import type { CircuitState, CircuitStateName } from '../../lib/breaker/state.js';
+import type { CircuitState, CircuitStateName } from '../../lib/core/circuit-state.js';
 import type { StateChangeEvent } from '../../lib/events/breaker-events.js';
 import type { Disposable } from '../../lib/events/emitter.js';
 import { halfOpenAt, openFor, resumeFrom } from './engine-link.js';

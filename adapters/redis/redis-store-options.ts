@@ -1,6 +1,6 @@
 import type { Cluster, Redis } from 'ioredis';
 import { ownOptions } from '../../lib/breaker/own-options.js';
-import { show } from '../../lib/breaker/validate-options.js';
+import { show } from '../../lib/core/show.js';
 
 /** Options of a {@link RedisStore}. */
 export interface RedisStoreOptions {

@@ -1,13 +1,8 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { adminRouter, type ExpressAdminRouter } from '../../adapters/express/index.js';
-import { clientSignal } from '../shared/client-signal.js';
-import {
-  internalErrorReply,
-  notFoundReply,
-  rootReply,
-  writeReply,
-} from '../shared/gateway-answers.js';
-import { adminOptions, type GatewayServices } from '../shared/gateway-services.js';
+import { clientSignal } from './client-signal.js';
+import { internalErrorReply, notFoundReply, rootReply, writeReply } from './gateway-answers.js';
+import { adminOptions, type GatewayServices } from './gateway-services.js';
 
 /** The Express gateway app and its admin router (whose event streams end at shutdown). */
 export interface ExpressGateway {

@@ -1,5 +1,5 @@
 import OpenAI from 'openai';
-import { isMain } from '../shared/command-line.js';
+import { isMain } from './command-line.js';
 
 /**
  * Asks the gateway through the official `openai` SDK, unchanged but for its base URL, and says

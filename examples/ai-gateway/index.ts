@@ -1,11 +1,11 @@
-import { isMain, runFromCommandLine } from '../shared/command-line.js';
-import type { RunningGateway } from '../shared/serve-gateway.js';
-import { startGatewayWith, type StartGatewayOptions } from '../shared/start-gateway.js';
+import { isMain, runFromCommandLine } from './command-line.js';
+import type { RunningGateway } from './serve-gateway.js';
+import { startGatewayWith, type StartGatewayOptions } from './start-gateway.js';
 import { createGatewayApp } from './app.js';
 
 export { createGatewayApp, type ExpressGateway } from './app.js';
-export type { RunningGateway } from '../shared/serve-gateway.js';
-export type { StartGatewayOptions } from '../shared/start-gateway.js';
+export type { RunningGateway } from './serve-gateway.js';
+export type { StartGatewayOptions } from './start-gateway.js';
 
 /**
  * Starts the Express AI gateway: fake providers in demo mode, the app, and the HTTP server on

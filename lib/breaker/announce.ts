@@ -1,6 +1,6 @@
 import type { BreakerEvents } from '../events/breaker-events.js';
 import type { Emitter } from '../events/emitter.js';
-import type { CircuitState, CircuitStateName } from './state.js';
+import type { CircuitState, CircuitStateName } from '../core/circuit-state.js';
 
 /** Emits a move of breaker `breaker` to `next`: `stateChange`, then the event of the new state. */
 export function announce(

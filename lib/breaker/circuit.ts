@@ -17,7 +17,7 @@ import { ratePolicies } from './live-config.js';
 import type { ResolvedOptions } from './options.js';
 import { fromShared, toShared } from './shared-state.js';
 import type { MoveWatcher } from './move-watcher.js';
-import type { CircuitState, HalfOpen, OpenReason } from './state.js';
+import type { CircuitState, HalfOpen, OpenReason } from '../core/circuit-state.js';
 
 export type { MoveWatcher } from './move-watcher.js';
 import { PastTrials, lateStamp } from './past-trials.js';

@@ -7,7 +7,7 @@ export {
   DEFAULTS,
 } from './options.js';
 export { validateOptions, OPTION_NAMES } from './validate-options.js';
-export type { CircuitState, CircuitStateName, OpenReason } from './state.js';
+export type { CircuitState, CircuitStateName, OpenReason } from '../core/circuit-state.js';
 export type { BreakerSnapshot, LatencySnapshot, ConfigSnapshot, HedgeCounts } from './snapshot.js';
 export {
   applyChanges,

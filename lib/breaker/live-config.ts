@@ -4,34 +4,11 @@ import { SlowCallRate } from '../policies/slow-call-rate.js';
 import type { TripPolicy } from '../policies/trip-policy.js';
 import type { BreakerOptions, ResolvedOptions } from './options.js';
 import type { ConfigSnapshot } from './snapshot.js';
-import { OPTION_NAMES, show, validateOptions } from './validate-options.js';
+import { OPTION_NAMES, validateOptions } from './validate-options.js';
+import { LIVE_OPTION_NAMES, type LiveOptionName } from '../core/live-option-names.js';
+import { show } from '../core/show.js';
 
-/**
- * The options {@link Breaker.configure} may change on a live breaker: thresholds and timeouts.
- * The rest are who the breaker is (`name`, `group`), what it runs on (`clock`) or code
- * (`errorFilter`, `classify`), and are fixed at construction; `enabled` is an operator's move,
- * made with `disable()` and `enable()`.
- */
-export const LIVE_OPTION_NAMES = Object.freeze([
-  'timeout',
-  'resetTimeout',
-  'maxResetTimeout',
-  'failureThreshold',
-  'errorThresholdPercentage',
-  'volumeThreshold',
-  'rollingCountTimeout',
-  'rollingCountBuckets',
-  'slowCallDurationThreshold',
-  'slowCallRateThreshold',
-  'halfOpenMaxCalls',
-  'successThreshold',
-  'capacity',
-  'firstChunkTimeout',
-  'idleTimeout',
-] as const);
-
-/** The name of an option that may change on a live breaker. */
-export type LiveOptionName = (typeof LIVE_OPTION_NAMES)[number];
+export { LIVE_OPTION_NAMES, type LiveOptionName };
 
 /**
  * Changes for {@link Breaker.configure}: any of the {@link LIVE_OPTION_NAMES}, each checked as at

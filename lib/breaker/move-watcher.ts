@@ -1,4 +1,4 @@
-import type { CircuitState, CircuitStateName } from './state.js';
+import type { CircuitState, CircuitStateName } from '../core/circuit-state.js';
 
 /** Whoever announces a circuit's moves: the breaker. */
 export interface MoveWatcher {

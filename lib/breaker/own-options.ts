@@ -1,4 +1,5 @@
-import { show, suggestAmong } from './validate-options.js';
+import { suggestAmong } from './validate-options.js';
+import { show } from '../core/show.js';
 
 /**
  * The largest delay Node's timers honour, in ms (2³¹−1, about 24.8 days). A larger one fires

@@ -1,5 +1,5 @@
 import type { Stamp } from '../store/state-store.js';
-import type { HalfOpen } from './state.js';
+import type { HalfOpen } from '../core/circuit-state.js';
 
 /** The trials of one ended half-open epoch that are still in flight. */
 export interface PastPeriod {

@@ -1,6 +1,6 @@
 import type { SharedState, Stamp } from '../store/state-store.js';
 import { MAX_TIMER_MS } from './own-options.js';
-import type { CircuitState } from './state.js';
+import type { CircuitState } from '../core/circuit-state.js';
 
 /** The part of a state that replicas share, stamped with its place in the order of writes. */
 export function toShared(

@@ -1,5 +1,9 @@
 import { DEFAULTS, systemClock, type BreakerOptions, type ResolvedOptions } from './options.js';
 import { MAX_TIMER_MS, ownOptions } from './own-options.js';
+import { show } from '../core/show.js';
+
+// Kept for branches still importing `show` from here; new code imports lib/core/show.js.
+export { show };
 
 type Check = (name: string, value: unknown) => void;
 
@@ -173,21 +177,6 @@ export function validateOptions(
     firstChunkTimeout: o.firstChunkTimeout,
     idleTimeout: o.idleTimeout,
   };
-}
-
-/** Renders a value for an error message. */
-export function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
-  if (typeof value === 'bigint') return `${value}n`;
-  if (typeof value === 'object' && value !== null) {
-    try {
-      return JSON.stringify(value) ?? String(value);
-    } catch {
-      return Object.prototype.toString.call(value);
-    }
-  }
-  return String(value);
 }
 
 /** The hint for an unknown breaker option `key`: the nearest known name, or the list of them. */

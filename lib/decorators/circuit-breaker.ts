@@ -1,6 +1,7 @@
 import type { BreakerOptions } from '../breaker/options.js';
 import { ownOptions } from '../breaker/own-options.js';
-import { OPTION_NAMES, show, validateOptions } from '../breaker/validate-options.js';
+import { OPTION_NAMES, validateOptions } from '../breaker/validate-options.js';
+import { show } from '../core/show.js';
 import type { BreakerRegistry } from '../registry/breaker-registry.js';
 import { decorateMethod } from './decorate-method.js';
 import type { AsyncMethodDecorator } from './decorator-types.js';

@@ -1,4 +1,4 @@
-import { show } from '../breaker/validate-options.js';
+import { show } from '../core/show.js';
 import { decorateMethod } from './decorate-method.js';
 import type { FallbackByFunctionDecorator, FallbackByNameDecorator } from './decorator-types.js';
 

@@ -1,4 +1,4 @@
-import { show } from '../breaker/validate-options.js';
+import { show } from '../core/show.js';
 import { metaOf, type BreakerSpec, type FallbackSpec } from './method-meta.js';
 
 /** One decorated method, as {@link getBreakerMetadata} lists it. */

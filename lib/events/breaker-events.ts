@@ -1,6 +1,6 @@
-import type { LiveOptionName } from '../breaker/live-config.js';
-import type { ConfigSnapshot } from '../breaker/snapshot.js';
-import type { CircuitStateName, OpenReason } from '../breaker/state.js';
+import type { LiveOptionName } from '../core/live-option-names.js';
+import type { ConfigSnapshot } from '../core/config-snapshot.js';
+import type { CircuitStateName, OpenReason } from '../core/circuit-state.js';
 
 /** A breaker's state moved. `remote` is true when another replica made the move (shared store). */
 export interface StateChangeEvent {

@@ -1,10 +1,6 @@
 import { ownOptions } from '../breaker/own-options.js';
-import {
-  KNOWN_OPTIONS,
-  show,
-  suggestOption,
-  validateOptions,
-} from '../breaker/validate-options.js';
+import { KNOWN_OPTIONS, suggestOption, validateOptions } from '../breaker/validate-options.js';
+import { show } from '../core/show.js';
 import type { BreakerOptions } from '../breaker/options.js';
 import type { BreakerRegistry } from '../registry/breaker-registry.js';
 import { defaultRegistry } from '../registry/default-registry.js';

@@ -1,4 +1,4 @@
-import { show } from '../breaker/validate-options.js';
+import { show } from '../core/show.js';
 
 /** The most a timer may wait in Node: larger delays fire at once. */
 const MAX_MS = 2_147_483_647;

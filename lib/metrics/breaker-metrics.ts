@@ -1,6 +1,6 @@
-import type { CircuitStateName } from '../breaker/state.js';
+import type { CircuitStateName } from '../core/circuit-state.js';
 import { ownOptions } from '../breaker/own-options.js';
-import { show } from '../breaker/validate-options.js';
+import { show } from '../core/show.js';
 import { isCircuitOpenError } from '../errors/circuit-open-error.js';
 import type { Disposable } from '../events/emitter.js';
 import { BreakerRegistry } from '../registry/breaker-registry.js';

@@ -1,4 +1,4 @@
-import type { OpenReason } from '../breaker/state.js';
+import type { OpenReason } from '../core/circuit-state.js';
 
 /**
  * Decides when a closed breaker opens. The breaker reports every counted outcome of a call it

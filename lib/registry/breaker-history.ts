@@ -1,5 +1,5 @@
 import type { Breaker } from '../breaker/breaker.js';
-import type { CircuitStateName, OpenReason } from '../breaker/state.js';
+import type { CircuitStateName, OpenReason } from '../core/circuit-state.js';
 import type { ConfigureEvent, StateChangeEvent } from '../events/breaker-events.js';
 import { HISTOGRAM_SIZE, LatencyHistogram, quantileOfCounts } from '../stats/latency-histogram.js';
 

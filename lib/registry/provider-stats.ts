@@ -1,5 +1,5 @@
 import { isoOrNull } from '../breaker/snapshot.js';
-import type { CircuitStateName } from '../breaker/state.js';
+import type { CircuitStateName } from '../core/circuit-state.js';
 import type { BreakerRegistry } from './breaker-registry.js';
 import { defaultRegistry } from './default-registry.js';
 

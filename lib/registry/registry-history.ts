@@ -1,5 +1,5 @@
 import type { Disposable } from '../events/emitter.js';
-import { show } from '../breaker/validate-options.js';
+import { show } from '../core/show.js';
 import { BreakerHistory, type BreakerHistoryJSON } from './breaker-history.js';
 import type { BreakerRegistry } from './breaker-registry.js';
 

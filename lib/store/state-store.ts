@@ -1,4 +1,4 @@
-import type { CircuitStateName, OpenReason } from '../breaker/state.js';
+import type { CircuitStateName, OpenReason } from '../core/circuit-state.js';
 
 /**
  * Where a write stands in the fleet's one order of writes. Every replica and every store compares

@@ -1,5 +1,5 @@
 import type { Breaker } from '../breaker/breaker.js';
-import { show } from '../breaker/validate-options.js';
+import { show } from '../core/show.js';
 import { defaultClassify } from '../classify/default-classifier.js';
 import {
   AllProvidersFailedError,

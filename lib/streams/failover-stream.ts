@@ -1,6 +1,6 @@
 import type { BreakerOptions } from '../breaker/options.js';
 import { ownOptions } from '../breaker/own-options.js';
-import { show } from '../breaker/validate-options.js';
+import { show } from '../core/show.js';
 import { registryOption, toLevel, type FailoverOptions } from '../failover/failover.js';
 import { resolveHedge, type HedgeOptions } from '../failover/hedge-options.js';
 import { outcomeStorage } from '../failover/outcome-record.js';

@@ -1,5 +1,5 @@
 import type { Breaker } from '../breaker/breaker.js';
-import { show } from '../breaker/validate-options.js';
+import { show } from '../core/show.js';
 import { noteStreamSyntaxError } from '../classify/sdk-errors.js';
 import { CallTimeoutError } from '../errors/call-timeout-error.js';
 import { CapacityExceededError } from '../errors/capacity-exceeded-error.js';

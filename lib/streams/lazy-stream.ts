@@ -1,4 +1,4 @@
-import { show } from '../breaker/validate-options.js';
+import { show } from '../core/show.js';
 import { enterContext, leaveContext, type CallContext } from '../failover/call-context.js';
 import { noteStreamSyntaxError } from '../classify/sdk-errors.js';
 import { toAsyncIterator } from './iterable.js';

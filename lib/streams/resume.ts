@@ -1,4 +1,4 @@
-import { show } from '../breaker/validate-options.js';
+import { show } from '../core/show.js';
 import { textOfChunks } from './chunk-text.js';
 import type { Resume } from './resume-types.js';
 

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { ownOptions } from '../breaker/own-options.js';
-import { show } from '../breaker/validate-options.js';
+import { show } from '../core/show.js';
 import type { FakeProviderOptions } from './fake-provider.js';
 import { PROVIDERS } from './wire/provider-wire.js';
 

@@ -1,4 +1,4 @@
-import { show } from '../breaker/validate-options.js';
+import { show } from '../core/show.js';
 import { SeededRandom } from './seeded-random.js';
 
 /** When a fault strikes: every time, the next `times` times, or with a seeded probability. */

@@ -1,4 +1,4 @@
-import { show } from '../breaker/validate-options.js';
+import { show } from '../core/show.js';
 import { validateTiming, type FaultTiming } from './fault-schedule.js';
 
 /**

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { describeServed } from '../../examples/shared/demo-traffic.js';
+import { describeServed } from '../../examples/ai-gateway/demo-traffic.js';
 import { startTestGateway, type TestGateway } from './gateway-harness.js';
 
 describe('demo panels: the fault in force and the traffic notice', () => {

@@ -4,8 +4,8 @@
  * `ADMIN_TOKEN`, and log lines never carry a configured key or token.
  */
 import { expect } from 'chai';
-import { banner } from '../../examples/shared/command-line.js';
-import { redactSecrets } from '../../examples/shared/redact-secrets.js';
+import { banner } from '../../examples/ai-gateway/command-line.js';
+import { redactSecrets } from '../../examples/ai-gateway/redact-secrets.js';
 import { FRAMEWORKS, startTestGateway, TOKEN, type TestGateway } from './gateway-harness.js';
 
 const FAULT = JSON.stringify({ kind: 'status', status: 503 });

@@ -1,11 +1,11 @@
 import { expect } from 'chai';
-import { AnswerCache, CacheMissError } from '../../examples/shared/answer-cache.js';
-import type { ChatAnswer } from '../../examples/shared/chat-answer.js';
-import { ChatRequestError, parseChatRequest } from '../../examples/shared/chat-request.js';
+import { AnswerCache, CacheMissError } from '../../examples/ai-gateway/answer-cache.js';
+import type { ChatAnswer } from '../../examples/ai-gateway/chat-answer.js';
+import { ChatRequestError, parseChatRequest } from '../../examples/ai-gateway/chat-request.js';
 import {
   DEFAULT_DEGRADED_MESSAGE,
   readGatewayConfig,
-} from '../../examples/shared/gateway-config.js';
+} from '../../examples/ai-gateway/gateway-config.js';
 
 describe('AI gateway configuration (environment variables)', () => {
   it('defaults: port 3000 on loopback, both providers faked, no admin token', () => {

@@ -16,7 +16,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { readGatewayConfig } from '../../examples/shared/gateway-config.js';
+import { readGatewayConfig } from '../../examples/ai-gateway/gateway-config.js';
 import { acquireHistory, type RegistryHistory } from '../../lib/index.js';
 import { ManualClock, startTestGateway, type TestGateway } from './gateway-harness.js';
 

@@ -7,10 +7,10 @@ import OpenAI from 'openai';
 import type { BreakerSnapshot, Clock } from '../../lib/index.js';
 import type { FakeProvider } from '../../lib/testing/index.js';
 import { startGateway as startExpressGateway } from '../../examples/ai-gateway/index.js';
-import { startGateway as startKoaGateway } from '../../examples/ai-gateway-koa/index.js';
-import { readGatewayConfig } from '../../examples/shared/gateway-config.js';
-import type { RunningGateway } from '../../examples/shared/serve-gateway.js';
-import type { StartGatewayOptions } from '../../examples/shared/start-gateway.js';
+import { startGateway as startKoaGateway } from '../../examples/ai-gateway/koa/index.js';
+import { readGatewayConfig } from '../../examples/ai-gateway/gateway-config.js';
+import type { RunningGateway } from '../../examples/ai-gateway/serve-gateway.js';
+import type { StartGatewayOptions } from '../../examples/ai-gateway/start-gateway.js';
 
 export type Framework = 'express' | 'koa';
 export const FRAMEWORKS: readonly Framework[] = ['express', 'koa'];

@@ -5,7 +5,7 @@
  */
 import { expect } from 'chai';
 import { BadRequestError } from 'openai';
-import { DEFAULT_DEGRADED_MESSAGE } from '../../examples/shared/gateway-config.js';
+import { DEFAULT_DEGRADED_MESSAGE } from '../../examples/ai-gateway/gateway-config.js';
 import {
   FRAMEWORKS,
   PROVIDER_TIMEOUT,

@@ -12,7 +12,7 @@ import { startHeldUpstream, type HeldUpstream } from './held-upstream.js';
 
 const SCRIPTS = {
   express: fileURLToPath(new URL('../../examples/ai-gateway/index.js', import.meta.url)),
-  koa: fileURLToPath(new URL('../../examples/ai-gateway-koa/index.js', import.meta.url)),
+  koa: fileURLToPath(new URL('../../examples/ai-gateway/koa/index.js', import.meta.url)),
 };
 
 /** A child process's stdout, read line by line, with a way to wait for a line. */

@@ -18,7 +18,7 @@ import * as onKoa from '../../adapters/koa/index.js';
 import { RedisStore } from '../../adapters/redis/index.js';
 import { createBreakerMetricsRegistry } from '../../adapters/prometheus/index.js';
 import { chaos, startFakeProvider } from '../../lib/testing/index.js';
-import { readGatewayConfig } from '../../examples/shared/gateway-config.js';
+import { readGatewayConfig } from '../../examples/ai-gateway/gateway-config.js';
 
 const PROTOTYPE_KEYS = ['toString', 'constructor', 'hasOwnProperty', 'valueOf', '__proto__'];
 

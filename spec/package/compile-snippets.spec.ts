@@ -228,7 +228,7 @@ describe('README snippets and examples under users’ compiler settings', functi
     const script = [
       `const { Llm } = await import('./${llm}');`,
       "const { ask } = await import('./examples/quick-start/index.js');",
-      "await import('./examples/shared/chat-service.js');",
+      "await import('./examples/ai-gateway/chat-service.js');",
       "const up = { complete: async (p) => 'openai: ' + p };",
       "const llm = new Llm(up, { complete: async (p) => 'claude: ' + p });",
       "console.log(await llm.complete('hi'), '|', await ask(async (p) => 'echo ' + p, 'hi'));",

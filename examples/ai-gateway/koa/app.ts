@@ -1,10 +1,10 @@
 import Router from '@koa/router';
 import Koa, { type Context, type Next } from 'koa';
-import { adminRouter, type KoaAdminRouter } from '../../adapters/koa/index.js';
-import type { HttpReply } from '../shared/chat-wire.js';
-import { clientSignal } from '../shared/client-signal.js';
-import { internalErrorReply, notFoundReply, rootReply } from '../shared/gateway-answers.js';
-import { adminOptions, type GatewayServices } from '../shared/gateway-services.js';
+import { adminRouter, type KoaAdminRouter } from '../../../adapters/koa/index.js';
+import type { HttpReply } from '../chat-wire.js';
+import { clientSignal } from '../client-signal.js';
+import { internalErrorReply, notFoundReply, rootReply } from '../gateway-answers.js';
+import { adminOptions, type GatewayServices } from '../gateway-services.js';
 
 /** The Koa gateway app and its admin router (whose event streams end at shutdown). */
 export interface KoaGateway {

@@ -1,16 +1,16 @@
-import { isMain, runFromCommandLine } from '../shared/command-line.js';
-import type { RunningGateway } from '../shared/serve-gateway.js';
-import { startGatewayWith, type StartGatewayOptions } from '../shared/start-gateway.js';
+import { isMain, runFromCommandLine } from '../command-line.js';
+import type { RunningGateway } from '../serve-gateway.js';
+import { startGatewayWith, type StartGatewayOptions } from '../start-gateway.js';
 import { createGatewayApp } from './app.js';
 
 export { createGatewayApp, type KoaGateway } from './app.js';
-export type { RunningGateway } from '../shared/serve-gateway.js';
-export type { StartGatewayOptions } from '../shared/start-gateway.js';
+export type { RunningGateway } from '../serve-gateway.js';
+export type { StartGatewayOptions } from '../start-gateway.js';
 
 /**
  * Starts the Koa AI gateway: fake providers in demo mode, the app, and the HTTP server on
  * `PORT`. Resolves once it listens. Run this file with Node to start it from the command line
- * (`node dist/examples/ai-gateway-koa/index.js`); importing it starts nothing.
+ * (`node dist/examples/ai-gateway/koa/index.js`); importing it starts nothing.
  *
  * @example
  * const gateway = await startGateway({ config: readGatewayConfig({ PORT: '0' }) });
