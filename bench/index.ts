@@ -21,6 +21,7 @@ console.log(renderEngine(report));
 const signals = await (await import('./signals.js')).benchSignals(n, rounds);
 console.log('## ' + table(signals.rows).replace(/^/, ''), '\n');
 report.findings.push(...signals.findings);
+console.log(await (await import('./timed-floor.js')).renderTimedFloor(n / 10, rounds), '\n');
 const hedge = await (await import('./hedge.js')).benchHedge();
 console.log(table(hedge.rows), '\n');
 report.findings.push(...hedge.findings);

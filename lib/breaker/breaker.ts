@@ -1,40 +1,30 @@
-import { defaultClassify } from '../classify/default-classifier.js';
-import { isAbort } from '../classify/sdk-errors.js';
-import { CALLER_ERROR, FAILURE, type Verdict } from '../classify/verdict.js';
-import { CallTimeoutError } from '../errors/call-timeout-error.js';
 import { CapacityExceededError } from '../errors/capacity-exceeded-error.js';
 import type { CircuitOpenError } from '../errors/circuit-open-error.js';
 import type { BreakerEvents } from '../events/breaker-events.js';
 import { Emitter, type Disposable, type Listener } from '../events/emitter.js';
-import { BreakerStats } from '../stats/breaker-stats.js';
 import { TimeSampler } from '../stats/time-sampler.js';
-import type { StateStore } from '../store/state-store.js';
 import { buildSnapshot } from './build-snapshot.js';
 import { announce } from './announce.js';
-import { Circuit, type MoveWatcher } from './circuit.js';
+import { Bookkeeping, type BreakerContext } from './bookkeeping.js';
 import { DeadlineSlices } from './deadline-slices.js';
-import { GuardedCall, InFlightCalls, type CallOwner } from './guarded-call.js';
+import { GuardedCall, InFlightCalls } from './guarded-call.js';
 import { UntimedSignals } from './untimed-signals.js';
-import type { BreakerOptions, Clock, ResolvedOptions } from './options.js';
+import type { BreakerOptions, ResolvedOptions } from './options.js';
 import type { BreakerSnapshot, ConfigSnapshot } from './snapshot.js';
 import type { CircuitState, CircuitStateName } from './state.js';
-import { validateOptions } from './validate-options.js';
 import { applyChanges, changedOptions, configOf, type ConfigChanges } from './live-config.js';
 import { GuardedStream, type StreamSource } from '../streams/guarded-stream.js';
 
 /** The function a breaker guards. It receives a signal that aborts on timeout, caller abort and shutdown. */
 export type Guarded<T> = (signal: AbortSignal) => T | PromiseLike<T>;
 
-/** How a breaker joins a registry: where to share state and where to forward events. @internal */
-export interface BreakerContext {
-  readonly store?: StateStore | undefined;
-  readonly events?: Emitter<BreakerEvents> | undefined;
-  /** This replica's id in the store. */
-  readonly origin?: string | undefined;
-}
+export type { BreakerContext };
 
 /** The `start` and `epoch` of a call that was not timed. */
 const UNTIMED = Number.NaN;
+
+/** The breaker whose call, admitted after waiting for its trial permit, re-enters `execute`. */
+let admitted: Breaker | null = null;
 
 /**
  * Guards calls to one provider: refuses them at once while the provider is failing, lets a few
@@ -45,49 +35,26 @@ const UNTIMED = Number.NaN;
  * const breaker = new Breaker({ name: 'openai', failureThreshold: 3, timeout: 10_000 });
  * const answer = await breaker.execute((signal) => client.chat.completions.create(body, { signal }));
  */
-export class Breaker implements CallOwner, MoveWatcher {
-  readonly name: string;
-  /** The options in force; {@link configure} replaces them. */
-  readonly options: ResolvedOptions;
-  /** Counters since the breaker was made or last reset. */
-  readonly stats = new BreakerStats();
-  /** @internal The state machine. */
-  readonly circuit: Circuit;
-  /** @internal */ inFlight = 0;
-  private readonly clock: Clock;
+export class Breaker extends Bookkeeping {
+  /** `options.timeout`, read by every call. */
   private timeout: number | false;
-  private slowMs: number;
-  /** The breaker's own emitter, made on the first subscription; until then events go to the registry's. */
-  private ownEvents: Emitter<BreakerEvents> | null = null;
-  private readonly registryEvents: Emitter<BreakerEvents> | null;
-  private readonly sampler: TimeSampler;
+  /** Which calls are timed; made by the first call, so an idle breaker pays nothing for it. */
+  private sampler: TimeSampler | null = null;
   private calls: InFlightCalls | null = null;
   /** Signals of untimed calls, and slices of timed ones: made on first use. */
   private untimed: UntimedSignals | null = null;
   private deadlines: DeadlineSlices | null = null;
-  private drained: (() => void)[] | null = null;
-  private lastRead: number;
   private timesAll = false;
   private seenRevision = -1;
-  /** Set while a call that waited for its trial permit re-enters `execute`, already admitted. */
-  private admitted = false;
 
   constructor(options?: BreakerOptions, context: BreakerContext = {}) {
-    const o = (this.options = validateOptions(options));
-    this.name = o.name;
-    this.clock = o.clock;
-    this.timeout = o.timeout;
-    this.slowMs = o.slowCallDurationThreshold ?? Number.POSITIVE_INFINITY;
-    this.registryEvents = context.events ?? null;
-    this.sampler = new TimeSampler();
-    this.lastRead = this.clock.now();
-    this.circuit = new Circuit(this.name, o, this, context.origin ?? 'local', this.lastRead);
-    if (context.store !== undefined) this.circuit.attach(context.store);
+    super(options, context);
+    this.timeout = this.options.timeout;
   }
 
   /** The current state; an open breaker whose wait is over reads (and becomes) `half_open`. */
   get state(): CircuitStateName {
-    this.circuit.refresh(this.clock.now());
+    this.circuit.refresh(this.options.clock.now());
     return this.circuit.current.kind;
   }
 
@@ -105,8 +72,8 @@ export class Breaker implements CallOwner, MoveWatcher {
   execute<T>(fn: Guarded<T>, signal?: AbortSignal): Promise<T> {
     this.stats.totalRequests++;
     const circuit = this.circuit;
-    if (circuit.current.kind !== 'closed' && !this.admitted) {
-      const refusal = circuit.admit(this.clock.now());
+    if (circuit.current.kind !== 'closed' && admitted !== this) {
+      const refusal = circuit.admit(this.options.clock.now());
       if (refusal !== null) {
         if (refusal instanceof Promise) return this.afterClaim(refusal, fn, signal);
         return this.refuse(refusal);
@@ -122,13 +89,13 @@ export class Breaker implements CallOwner, MoveWatcher {
       return Promise.reject(signal.reason);
     }
     this.inFlight++;
-    const measured = this.sampler.due() || this.timesEveryCall();
+    const measured = (this.sampler ??= new TimeSampler()).due() || this.timesEveryCall();
     const light = !measured && signal === undefined && circuit.current.kind === 'closed';
     if (this.timeout === false) {
       if (signal === undefined) {
         const slice = (this.untimed ??= new UntimedSignals(this)).slice();
         if (!light) {
-          return slice.runWatched(fn, this.sampler.start(this.clock.now()), circuit.epoch);
+          return slice.runWatched(fn, this.sampler!.start(this.options.clock.now()), circuit.epoch);
         }
         // The fast path, inline: every frame between the caller and `fn` makes the stack that
         // `fn`'s own errors capture dearer. See runWatched for why the caller gets `fn`'s promise.
@@ -151,12 +118,14 @@ export class Breaker implements CallOwner, MoveWatcher {
       const slice = this.deadlines.lightSlice();
       if (slice !== null) return slice.runLight(fn);
     }
-    const now = this.clock.now();
-    const start = measured ? this.sampler.start(now) : UNTIMED;
+    const now = this.options.clock.now();
+    const start = measured ? this.sampler!.start(now) : UNTIMED;
     const deadline =
       this.timeout === false
         ? null
-        : (this.deadlines ??= new DeadlineSlices(this, this.timeout, this.clock)).sliceAt(now);
+        : (this.deadlines ??= new DeadlineSlices(this, this.timeout, this.options.clock)).sliceAt(
+            now,
+          );
     const call = new GuardedCall<T>(
       this,
       (this.calls ??= new InFlightCalls()),
@@ -178,7 +147,7 @@ export class Breaker implements CallOwner, MoveWatcher {
   ): Promise<T> | CircuitOpenError | CapacityExceededError {
     const kind = this.circuit.current.kind;
     if (kind === 'open' || kind === 'isolated') {
-      const refusal = this.circuit.refusal(this.clock.now());
+      const refusal = this.circuit.refusal(this.options.clock.now());
       if (refusal !== null) {
         this.stats.totalRequests++;
         return this.countRefusal(refusal);
@@ -193,23 +162,23 @@ export class Breaker implements CallOwner, MoveWatcher {
   /** Closes the breaker and clears its counters, windows and backoff. */
   reset(): void {
     this.stats.clear();
-    this.circuit.operatorMove({ kind: 'closed', since: this.clock.now() });
+    this.circuit.operatorMove({ kind: 'closed', since: this.options.clock.now() });
   }
 
   /** Holds the breaker open until {@link reset}: every call is refused. */
   isolate(): void {
-    this.circuit.operatorMove({ kind: 'isolated', since: this.clock.now() });
+    this.circuit.operatorMove({ kind: 'isolated', since: this.options.clock.now() });
   }
 
   /** Lets every call through, still measured, until {@link reset}. */
   disable(): void {
-    this.circuit.operatorMove({ kind: 'disabled', since: this.clock.now() });
+    this.circuit.operatorMove({ kind: 'disabled', since: this.options.clock.now() });
   }
 
   /** Ends a {@link disable}: the breaker closes, keeping its counters. Does nothing in other states. */
   enable(): void {
     if (this.circuit.current.kind === 'disabled')
-      this.circuit.operatorMove({ kind: 'closed', since: this.clock.now() });
+      this.circuit.operatorMove({ kind: 'closed', since: this.options.clock.now() });
   }
 
   /**
@@ -235,7 +204,6 @@ export class Breaker implements CallOwner, MoveWatcher {
     (this as { options: ResolvedOptions }).options = next;
     this.timeout = next.timeout;
     if (next.timeout !== false) this.deadlines?.retime(next.timeout);
-    this.slowMs = next.slowCallDurationThreshold ?? Number.POSITIVE_INFINITY;
     this.seenRevision = -1;
     this.circuit.reconfigure(next, this.read());
     const config = configOf(next);
@@ -249,7 +217,7 @@ export class Breaker implements CallOwner, MoveWatcher {
 
   /** Subscribes to one of the breaker's {@link BreakerEvents}. */
   on<K extends keyof BreakerEvents>(event: K, listener: Listener<BreakerEvents, K>): Disposable {
-    return (this.ownEvents ??= new Emitter(this.registryEvents)).on(event, listener);
+    return (this.ownEvents ??= new Emitter(this.parentEvents())).on(event, listener);
   }
 
   /** The breaker as JSON, for admin routes, dashboards and logs. */
@@ -259,34 +227,11 @@ export class Breaker implements CallOwner, MoveWatcher {
     return buildSnapshot(this, now);
   }
 
-  /**
-   * What `error` means: counted against the provider? may a chain fail over? `errorFilter` first,
-   * then `classify`, then {@link defaultClassify}. A breaker's own refusals never reach the
-   * provider and are never counted; another breaker's refusal thrown from inside a call counts as
-   * this provider's failure.
-   */
-  verdictOf(error: unknown): Verdict {
-    const o = this.options;
-    try {
-      if (o.errorFilter !== undefined && o.errorFilter(error) === true) return CALLER_ERROR;
-      return (o.classify !== undefined ? o.classify(error) : undefined) ?? defaultClassify(error);
-    } catch {
-      // A throwing classifier must not hide the provider's error: count it, as opossum would.
-      return FAILURE;
-    }
-  }
-
   /** Notes that a fallback answered for a call this breaker could not serve. */
   recordFallback(error: unknown): void {
     this.stats.fallbacks++;
     const events = this.events();
     if (events !== null && events.active) events.emit('fallback', { breaker: this.name, error });
-  }
-
-  /** Resolves once no call is in flight. */
-  drain(): Promise<void> {
-    if (this.inFlight === 0) return Promise.resolve();
-    return new Promise((resolve) => (this.drained ??= []).push(resolve));
   }
 
   /** Gives up every call in flight, aborts their signals, and leaves the store. */
@@ -317,106 +262,6 @@ export class Breaker implements CallOwner, MoveWatcher {
     }
   }
 
-  /** @internal */
-  timeoutError(): Error {
-    return new CallTimeoutError(this.name, this.timeout as number);
-  }
-
-  /**
-   * @internal A call admitted in `epoch` succeeded. `start` is {@link UNTIMED} for a call that was
-   * not timed: its success is counted at once and put in the window at the next clock read.
-   */
-  settleSuccess(start: number, epoch: number): void {
-    const stats = this.stats;
-    stats.successfulRequests++;
-    if (start !== start) {
-      this.circuit.window.countUntimed();
-      this.settled();
-      if (this.isCurrent(epoch)) this.circuit.onSuccess(this.lastRead, 0);
-      return;
-    }
-    const now = this.read();
-    const duration = now - start;
-    stats.lastSuccessTime = now;
-    stats.recordLatency(duration);
-    const slow = duration >= this.slowMs;
-    if (slow) stats.slowCalls++;
-    this.circuit.window.record(now, false, slow);
-    this.settled();
-    if (this.isCurrent(epoch)) this.circuit.onSuccess(now, duration);
-    else this.circuit.lateTrial(epoch, true, now);
-    const events = this.events();
-    if (events !== null && events.active) {
-      events.emit('success', { breaker: this.name, durationMs: duration });
-    }
-  }
-
-  /**
-   * @internal A call admitted in `epoch` failed with `error`. `start` and `epoch` are
-   * {@link UNTIMED} for a call that was not timed.
-   */
-  settleFailure(error: unknown, start: number, epoch: number, timedOut: boolean): void {
-    const now = this.read();
-    const timed = start === start;
-    const duration = timed ? now - start : 0;
-    const verdict = timedOut ? FAILURE : this.verdictOf(error);
-    const stats = this.stats;
-    if (timed) stats.recordLatency(duration);
-    this.settled();
-    const current = this.isCurrent(epoch);
-    const circuit = this.circuit;
-    const aborted = !verdict.failure && isAbort(error);
-    if (!current && !aborted) circuit.lateTrial(epoch, !verdict.failure, now, verdict.retryAfterMs);
-    if (aborted) {
-      // The caller gave up (a client that disconnected, an aborted SDK call): cancelled, neither
-      // the provider's failure nor a success that could close a half-open breaker.
-      stats.cancelled++;
-      circuit.releaseTrial(epoch);
-    } else if (!verdict.failure) {
-      stats.callerErrors++;
-      if (current) circuit.onSuccess(now, duration);
-    } else if (verdict.rateLimited === true) {
-      stats.rateLimited++;
-      if (current)
-        circuit.trip(
-          'rate_limited',
-          now,
-          Math.max(this.options.resetTimeout, verdict.retryAfterMs ?? 0),
-        );
-    } else {
-      stats.failedRequests++;
-      stats.lastFailureTime = now;
-      if (timedOut) stats.timeouts++;
-      const slow = duration >= this.slowMs;
-      if (slow) stats.slowCalls++;
-      circuit.window.record(now, true, slow);
-      if (current) circuit.onFailure(now, duration, verdict.retryAfterMs);
-    }
-    const events = this.events();
-    if (events !== null && events.active) {
-      const payload = { breaker: this.name, durationMs: duration, error, counted: verdict.failure };
-      events.emit(timedOut ? 'timeout' : 'failure', payload);
-    }
-  }
-
-  /** @internal A call admitted in `epoch` was given up by its caller or at shutdown. */
-  settleCancelled(epoch: number): void {
-    this.stats.cancelled++;
-    this.settled();
-    this.circuit.releaseTrial(epoch);
-  }
-
-  /**
-   * Whether an outcome of a call admitted in `epoch` may move the state. An untimed call was
-   * admitted while closed and counts while the breaker is still closed; it carries no epoch, so
-   * one that outlives a whole open, half-open, closed cycle counts in the new closed period.
-   */
-  private isCurrent(epoch: number): boolean {
-    return (
-      epoch === this.circuit.epoch || (epoch !== epoch && this.circuit.current.kind === 'closed')
-    );
-  }
-
   /**
    * Whether every call must be timed: a slow-call policy needs every duration, and listeners of
    * outcomes get one in every event. Rechecked only when some emitter's listeners changed.
@@ -426,18 +271,11 @@ export class Breaker implements CallOwner, MoveWatcher {
       this.seenRevision = Emitter.revision;
       const events = this.events();
       this.timesAll =
-        this.slowMs !== Number.POSITIVE_INFINITY ||
+        this.options.slowCallDurationThreshold !== undefined ||
         (events !== null &&
           (events.has('success') || events.has('failure') || events.has('timeout')));
     }
     return this.timesAll;
-  }
-
-  /** Reads the clock, first putting untimed successes counted since the last read in the window. */
-  private read(): number {
-    const now = (this.lastRead = this.clock.now());
-    if (this.circuit.window.flush(now) > 0) this.stats.lastSuccessTime = now;
-    return now;
   }
 
   /**
@@ -452,31 +290,18 @@ export class Breaker implements CallOwner, MoveWatcher {
     const refusal = await claim;
     if (refusal !== null) throw this.countRefusal(refusal);
     this.stats.totalRequests--; // counted once already
-    this.admitted = true; // read synchronously by the admission check below, then cleared
+    admitted = this; // read synchronously by the admission check below, then cleared
     let call: Promise<T>;
     try {
       call = this.execute(fn, signal);
     } finally {
-      this.admitted = false;
+      admitted = null;
     }
     return call;
   }
 
   private refuse(error: CircuitOpenError | CapacityExceededError): Promise<never> {
     return Promise.reject(this.countRefusal(error));
-  }
-
-  /** @internal Counts and announces a refusal. */
-  countRefusal<E extends CircuitOpenError | CapacityExceededError>(error: E): E {
-    this.stats.rejectedRequests++;
-    const events = this.events();
-    if (events !== null && events.active) events.emit('reject', { breaker: this.name, error });
-    return error;
-  }
-
-  /** @internal Where this breaker's events go: its own emitter (which forwards to the registry's), or the registry's. */
-  events(): Emitter<BreakerEvents> | null {
-    return this.ownEvents ?? this.registryEvents;
   }
 
   /**
@@ -502,12 +327,4 @@ export class Breaker implements CallOwner, MoveWatcher {
    * rather than a signal they all listen to: Node warns past ten listeners on one signal.
    */
   streams: Set<{ shutdown(reason: unknown): void }> | null = null;
-
-  private settled(): void {
-    if (--this.inFlight === 0 && this.drained !== null) {
-      const waiting = this.drained;
-      this.drained = null;
-      for (const resolve of waiting) resolve();
-    }
-  }
 }

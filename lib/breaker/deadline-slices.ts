@@ -1,4 +1,4 @@
-import { currentTurn, turn } from './event-loop-turn.js';
+import { atTurnEnd, currentTurn, turn } from './event-loop-turn.js';
 import { MAX_MEMBERS, SignalSlice, type SliceOwner } from './signal-slice.js';
 
 /** How late past its aim the shared timer may be before a new slice re-aims it. */
@@ -62,9 +62,25 @@ export class DeadlineSlices {
       : null;
   }
 
+  /**
+   * At the end of a turn in which calls joined the newest slice without reading the clock: a
+   * reading bounds their start, so a later reading (maybe a long quiet spell later) need not.
+   */
+  private readonly turnEnded = (): void => {
+    const tail = this.tail;
+    if (tail !== null && tail.dirty) {
+      tail.bound = Math.max(tail.bound, this.clock.now());
+      tail.dirty = false;
+    }
+  };
+
   /** The slice a call that read the clock at `now` joins: the newest, or a new one. */
   sliceAt(now: number): SignalSlice {
-    this.readTurn = currentTurn();
+    const readTurn = currentTurn();
+    if (readTurn !== this.readTurn) {
+      this.readTurn = readTurn;
+      atTurnEnd(this.turnEnded);
+    }
     if (this.timer !== null && globalThis.setTimeout !== this.armedWith) {
       // The timer belongs to timers that were replaced (fake timers installed or removed).
       clearTimeout(this.timer);
