@@ -12,7 +12,7 @@ import { Circuit } from './circuit.js';
 import type { CallOwner } from './guarded-call.js';
 import type { MoveWatcher } from './move-watcher.js';
 import type { BreakerOptions, ResolvedOptions } from './options.js';
-import type { CircuitState, CircuitStateName } from './state.js';
+import type { CircuitState, CircuitStateName } from '../core/circuit-state.js';
 import { validateOptions } from './validate-options.js';
 
 /** How a breaker joins a registry: where to share state and where to forward events. @internal */

@@ -11,7 +11,7 @@ import { GuardedCall, InFlightCalls } from './guarded-call.js';
 import { UntimedSignals } from './untimed-signals.js';
 import type { BreakerOptions, ResolvedOptions } from './options.js';
 import type { BreakerSnapshot, ConfigSnapshot } from './snapshot.js';
-import type { CircuitState, CircuitStateName } from './state.js';
+import type { CircuitState, CircuitStateName } from '../core/circuit-state.js';
 import { applyChanges, changedOptions, configOf, type ConfigChanges } from './live-config.js';
 import { GuardedStream, type StreamSource } from '../streams/guarded-stream.js';
 
