@@ -2,9 +2,6 @@ import { DEFAULTS, systemClock, type BreakerOptions, type ResolvedOptions } from
 import { MAX_TIMER_MS, ownOptions } from './own-options.js';
 import { show } from '../core/show.js';
 
-// Kept for branches still importing `show` from here; new code imports lib/core/show.js.
-export { show };
-
 type Check = (name: string, value: unknown) => void;
 
 const positiveInteger: Check = (name, value) => {
