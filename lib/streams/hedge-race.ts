@@ -51,8 +51,8 @@ export type RaceEnd<C> =
 /**
  * Races levels from `from` to the first content chunk. The first level starts at once; each time
  * the newest has sent no content for the hedge delay, the next starts beside it (at most `max`
- * extra, each taking a token of the budget); when every running level has failed, the next starts
- * at once, as without hedging. The first content chunk (or a normal end) wins; the others are
+ * extra, each taking a token of the budget); when a running level fails, the next starts at once
+ * beside any still running, as in a promise chain (a last resort only once none is running). The first content chunk (or a normal end) wins; the others are
  * aborted and recorded `cancelled`. Each level's preamble is held apart, and only the winner's is
  * delivered. `held` is capped at `maxHeld` chunks per level, after which that level wins.
  *
@@ -138,9 +138,11 @@ export function raceToContent<C>(
           if (host.stopped()) return end({ kind: 'stopped' });
           if (!host.failedRunner(runner, error)) return end({ kind: 'thrown', error });
           if (refusedHedge && next < host.levelCount && host.guarded(next)) return start(true);
-          if (running.size > 0) return;
-          if (next >= host.levelCount) return end({ kind: 'exhausted' });
-          return start();
+          // A failure starts the next level at once, even beside others still running (no token,
+          // not one of `max`), as in a promise chain; a last resort waits until nothing runs.
+          if (next < host.levelCount && (host.guarded(next) || running.size === 0)) return start();
+          if (running.size === 0) return end({ kind: 'exhausted' });
+          return;
         }
         admitted(runner);
         if (over) return;

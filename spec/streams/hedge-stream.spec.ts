@@ -93,22 +93,29 @@ describe('failoverStream with hedge: the first content chunk wins', () => {
     expect(textOf((await result).chunks)).to.equal('backup');
   });
 
-  it('keeps racing when one of two running levels fails; the other wins, and no more start past max', async () => {
+  it('keeps racing when one of two running levels fails: the next starts at once, no more past max', async () => {
     const { chat, providers } = hedged(
-      [[wait(300), ...openAiAnswer('first')], [fail(httpError(500))], openAiAnswer('third')],
+      [
+        [wait(300), ...openAiAnswer('first')],
+        [fail(httpError(500))],
+        [wait(400), ...openAiAnswer('third')],
+        openAiAnswer('fourth'),
+      ],
       { delay: 100, max: 1 },
     );
     const result = withOutcome(() => drain(chat()));
-    await clock.tickAsync(100); // p2 starts beside p1 and fails at once; p1 still runs
+    await clock.tickAsync(100); // p2 starts beside p1 and fails at once: p3 starts; p1 still runs
+    expect(providers.map((p) => p.opened)).to.deep.equal([1, 1, 1, 0]);
     await clock.tickAsync(200);
     const { value, servedBy, attempts } = await result;
     expect(textOf(value.chunks)).to.equal('first');
     expect(servedBy).to.equal('p1');
     expect(attempts.map((a) => [a.name, a.outcome])).to.deep.equal([
       ['p2', 'failure'],
+      ['p3', 'cancelled'],
       ['p1', 'success'],
     ]);
-    expect(providers[2]!.opened).to.equal(0);
+    expect(providers[3]!.opened).to.equal(0);
   });
 
   it('lists the causes in chain order when every hedged level fails', async () => {
