@@ -21,7 +21,9 @@ import { LoopingChain, MissingFallback, TypeMismatches } from './fixtures/broken
 import { HttpError, makeProviders, type Providers } from './fixtures/fake-provider.js';
 import {
   CachedLlm,
+  GUARDED,
   GuardedOnly,
+  LLM_OPENAI,
   Llm,
   ReversedLlm,
   Single,
@@ -279,7 +281,7 @@ export function decoratorSuite(mode: 'standard' | 'legacy'): void {
 
       it('runs three levels: openai refused, anthropic failing, degraded answering', async () => {
         const llm = bindRegistry(new Llm(providers), registry);
-        registry.get('openai', {}).isolate();
+        registry.get('openai', LLM_OPENAI).isolate();
         providers.anthropic.behaviour = 'fail';
         const { value, servedBy, attempts } = await withOutcome(() => llm.complete('deep'));
         expect(value).to.equal('degraded:deep');
@@ -308,8 +310,8 @@ export function decoratorSuite(mode: 'standard' | 'legacy'): void {
 
       it('follows a subclass override of the fallback method', async () => {
         const llm = bindRegistry(new CachedLlm(providers), registry);
-        registry.get('openai').isolate();
-        registry.get('anthropic').isolate();
+        registry.get('openai', LLM_OPENAI).isolate();
+        registry.get('anthropic', GUARDED).isolate();
         expect(await llm.complete('sub')).to.equal('subclass-degraded:sub');
         expect(await bindRegistry(new Llm(providers), registry).complete('base')).to.equal(
           'degraded:base',
@@ -318,7 +320,7 @@ export function decoratorSuite(mode: 'standard' | 'legacy'): void {
 
       it('fails with AllProvidersFailedError, one cause per level in order, refusals included', async () => {
         const client = bindRegistry(new GuardedOnly(providers), registry);
-        registry.get('openai').isolate();
+        registry.get('openai', GUARDED).isolate();
         providers.anthropic.behaviour = 'fail';
         const error = await client.complete('x').catch((e: unknown) => e);
         expect(error).to.be.instanceOf(AllProvidersFailedError);
