@@ -3,37 +3,25 @@
  * document, in the order opossum emits them.
  */
 import { expect } from 'chai';
-import type CircuitBreaker from '../../../adapters/opossum/index.js';
 import {
   after,
   failing,
-  fakeTime,
+  breakerSuite,
   recorder,
   swallow,
   EVENTS,
   IMPLEMENTATIONS,
-  type FakeClock,
 } from './helpers.js';
 
 for (const [label, CircuitBreaker] of IMPLEMENTATIONS)
   describe(`${label}: events`, () => {
-    let clock: FakeClock;
-    const made: CircuitBreaker<any[], any>[] = [];
-    const track = <B extends CircuitBreaker<any[], any>>(breaker: B): B => {
-      made.push(breaker);
-      return breaker;
-    };
-    beforeEach(() => (clock = fakeTime()));
-    afterEach(() => {
-      for (const breaker of made.splice(0)) breaker.shutdown();
-      clock.uninstall();
-    });
+    const { track, clock } = breakerSuite(CircuitBreaker);
 
     it('fire, then success with the result and the latency', async () => {
       const breaker = track(new CircuitBreaker(after(40, 'answer'), { name: 'quotes' }));
       const seen = recorder(breaker, EVENTS);
       const answer = breaker.fire('ACME', 3);
-      await clock.tickAsync(40);
+      await clock().tickAsync(40);
       expect(await answer).to.equal('answer');
       expect(seen.calls).to.deep.equal([
         { name: 'fire', args: [['ACME', 3]] },
@@ -77,9 +65,9 @@ for (const [label, CircuitBreaker] of IMPLEMENTATIONS)
       const seen = recorder(breaker, ['open', 'halfOpen', 'close']);
       await breaker.fire().catch(swallow);
       expect(breaker.opened).to.equal(true);
-      await clock.tickAsync(4_999);
+      await clock().tickAsync(4_999);
       expect(seen.names).to.deep.equal(['open']);
-      await clock.tickAsync(1);
+      await clock().tickAsync(1);
       expect(seen.calls[1]).to.deep.equal({ name: 'halfOpen', args: [5_000] });
       expect(breaker.halfOpen && breaker.pendingClose).to.equal(true);
       healthy = true;
@@ -92,13 +80,13 @@ for (const [label, CircuitBreaker] of IMPLEMENTATIONS)
       const breaker = track(new CircuitBreaker(after(10_000, 'late'), { timeout: 1_000 }));
       const seen = recorder(breaker, ['timeout', 'failure']);
       const outcome = breaker.fire('slow').catch((e: Error) => e);
-      await clock.tickAsync(1_000);
+      await clock().tickAsync(1_000);
       const error = (await outcome) as Error & { code: string };
       expect(error.code).to.equal('ETIMEDOUT');
       expect(CircuitBreaker.isOurError(error)).to.equal(true);
       expect(seen.names).to.deep.equal(['timeout', 'failure']);
       expect(seen.calls[0]!.args).to.deep.equal([error, 1_000, ['slow']]);
-      await clock.tickAsync(10_000);
+      await clock().tickAsync(10_000);
     });
 
     it('fallback with its result and the error, for a failure and for a refusal', async () => {
@@ -123,7 +111,7 @@ for (const [label, CircuitBreaker] of IMPLEMENTATIONS)
       expect((second as { code?: string }).code).to.equal('ESEMLOCKED');
       expect(seen.names).to.deep.equal(['semaphoreLocked', 'failure']);
       expect(seen.calls[0]!.args[0]).to.equal(second);
-      await clock.tickAsync(100);
+      await clock().tickAsync(100);
       expect(await first).to.equal('ok');
       expect(breaker.stats.semaphoreRejections).to.equal(1);
       expect(breaker.stats.failures).to.equal(1);
@@ -136,10 +124,10 @@ for (const [label, CircuitBreaker] of IMPLEMENTATIONS)
       breaker.healthCheck(async () => {
         if (!healthy) throw new Error('unhealthy');
       }, 1_000);
-      await clock.tickAsync(2_000);
+      await clock().tickAsync(2_000);
       expect(seen.names).to.deep.equal([]);
       healthy = false;
-      await clock.tickAsync(1_000);
+      await clock().tickAsync(1_000);
       expect(seen.names).to.deep.equal(['healthCheckFailed', 'open']);
       expect((seen.calls[0]!.args[0] as Error).message).to.equal('unhealthy');
       expect(breaker.opened).to.equal(true);
@@ -189,7 +177,7 @@ for (const [label, CircuitBreaker] of IMPLEMENTATIONS)
       const a = breaker.fire('u1');
       const b = breaker.fire('u1');
       const c = breaker.fire('u2');
-      await clock.tickAsync(50);
+      await clock().tickAsync(50);
       expect(await Promise.all([a, b, c])).to.deep.equal(['u1#1', 'u1#1', 'u2#2']);
       expect(seen.names).to.deep.equal([
         'coalesceCacheMiss',

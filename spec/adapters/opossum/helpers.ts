@@ -26,6 +26,31 @@ export function fakeTime(): FakeClock {
   });
 }
 
+/**
+ * Sets up, in the calling `describe`, what every behaviour suite here needs: fake time from
+ * {@link START} for each test, and every breaker made through `make` or `track` shut down after
+ * the test, before its clock is uninstalled. `clock()` is the running test's clock.
+ */
+export function breakerSuite(Implementation: typeof CircuitBreaker) {
+  let clock: FakeClock;
+  const made: CircuitBreaker<any[], any>[] = [];
+  const track = <B extends CircuitBreaker<any[], any>>(breaker: B): B => {
+    made.push(breaker);
+    return breaker;
+  };
+  const make = (
+    action: (...args: any[]) => Promise<any>,
+    options?: object,
+  ): CircuitBreaker<any[], any> =>
+    track(new Implementation(action, options as CircuitBreaker.Options<any[]>));
+  beforeEach(() => (clock = fakeTime()));
+  afterEach(() => {
+    for (const breaker of made.splice(0)) breaker.shutdown();
+    clock.uninstall();
+  });
+  return { make, track, clock: (): FakeClock => clock };
+}
+
 export const swallow = (): void => {};
 
 /** An action that answers `value` after `ms` of (fake) time. */

@@ -3,33 +3,11 @@
  * against the facade and against opossum itself.
  */
 import { expect } from 'chai';
-import type CircuitBreaker from '../../../adapters/opossum/index.js';
-import {
-  after,
-  failing,
-  fakeTime,
-  IMPLEMENTATIONS,
-  recorder,
-  swallow,
-  type FakeClock,
-} from './helpers.js';
-
-type AnyBreaker = CircuitBreaker<any[], any>;
+import { after, failing, breakerSuite, IMPLEMENTATIONS, recorder, swallow } from './helpers.js';
 
 for (const [label, CircuitBreaker] of IMPLEMENTATIONS)
   describe(`${label}: methods`, () => {
-    let clock: FakeClock;
-    const made: AnyBreaker[] = [];
-    const make = (action: (...args: any[]) => Promise<any>, options?: object): AnyBreaker => {
-      const breaker = new CircuitBreaker(action, options as CircuitBreaker.Options<any[]>);
-      made.push(breaker);
-      return breaker;
-    };
-    beforeEach(() => (clock = fakeTime()));
-    afterEach(() => {
-      for (const breaker of made.splice(0)) breaker.shutdown();
-      clock.uninstall();
-    });
+    const { make, clock } = breakerSuite(CircuitBreaker);
 
     it('refuses to be made without an action', () => {
       expect(() => new CircuitBreaker(undefined as never)).to.throw(TypeError, /No action/);
@@ -59,7 +37,7 @@ for (const [label, CircuitBreaker] of IMPLEMENTATIONS)
       breaker.close();
       expect(breaker.closed).to.equal(true);
       expect(await breaker.fire()).to.equal('live');
-      await clock.tickAsync(5_000);
+      await clock().tickAsync(5_000);
       expect(seen.names, 'once each; the cancelled half-open never comes').to.deep.equal([
         'open',
         'close',
@@ -69,13 +47,13 @@ for (const [label, CircuitBreaker] of IMPLEMENTATIONS)
     it('halfOpen admits one trial (pendingClose) and refuses the rest until it settles', async () => {
       const breaker = make(after(100, 'ok'), { resetTimeout: 1_000 });
       breaker.open();
-      await clock.tickAsync(1_000);
+      await clock().tickAsync(1_000);
       expect(breaker.pendingClose).to.equal(true);
       const trial = breaker.fire();
       expect(breaker.pendingClose).to.equal(false);
       const refused = await breaker.fire().catch((e: { code?: string }) => e.code);
       expect(refused).to.equal('EOPENBREAKER');
-      await clock.tickAsync(100);
+      await clock().tickAsync(100);
       expect(await trial).to.equal('ok');
       expect(breaker.closed).to.equal(true);
     });
@@ -121,7 +99,7 @@ for (const [label, CircuitBreaker] of IMPLEMENTATIONS)
         seenThis.push(this);
       }, 500);
       expect(seenThis).to.have.length(1);
-      await clock.tickAsync(1_000);
+      await clock().tickAsync(1_000);
       expect(seenThis).to.have.length(3);
       expect(seenThis[0]).to.equal(breaker);
       expect(() => breaker.healthCheck('no' as never)).to.throw(TypeError, /must be a function/);
@@ -135,9 +113,9 @@ for (const [label, CircuitBreaker] of IMPLEMENTATIONS)
       const breaker = make(after(1, 'ok'));
       let checks = 0;
       breaker.healthCheck(async () => void checks++);
-      await clock.tickAsync(4_999);
+      await clock().tickAsync(4_999);
       expect(checks).to.equal(1);
-      await clock.tickAsync(1);
+      await clock().tickAsync(1);
       expect(checks).to.equal(2);
     });
 
@@ -151,7 +129,7 @@ for (const [label, CircuitBreaker] of IMPLEMENTATIONS)
       expect(breaker.isShutdown).to.equal(true);
       expect(breaker.enabled).to.equal(false);
       expect(breaker.listenerCount('halfOpen')).to.equal(0);
-      await clock.tickAsync(2_000);
+      await clock().tickAsync(2_000);
       expect(seen.names).to.deep.equal([]);
       expect(breaker.toJSON().state).to.include({
         shutdown: true,
@@ -183,7 +161,7 @@ for (const [label, CircuitBreaker] of IMPLEMENTATIONS)
         const breaker = make(failing(), { volumeThreshold: 1, resetTimeout: 1_000 });
         await breaker.fire().catch(swallow);
         const saved = breaker.toJSON();
-        await clock.tickAsync(500);
+        await clock().tickAsync(500);
         const restored = make(async () => 'ok', {
           resetTimeout: 1_000,
           state: saved.state,
@@ -191,9 +169,9 @@ for (const [label, CircuitBreaker] of IMPLEMENTATIONS)
         });
         expect(restored.opened).to.equal(true);
         expect(restored.stats).to.include({ fires: 1, failures: 1 });
-        await clock.tickAsync(999);
+        await clock().tickAsync(999);
         expect(restored.opened).to.equal(true);
-        await clock.tickAsync(1);
+        await clock().tickAsync(1);
         expect(restored.halfOpen).to.equal(true);
       });
 
@@ -245,7 +223,7 @@ for (const [label, CircuitBreaker] of IMPLEMENTATIONS)
       breaker.on('success', listener);
       for (const ms of [10, 20, 30, 40]) {
         const call = breaker.fire(ms);
-        await clock.tickAsync(ms);
+        await clock().tickAsync(ms);
         await call;
       }
       const stats = breaker.stats;

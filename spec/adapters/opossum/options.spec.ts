@@ -5,32 +5,11 @@
 import { expect } from 'chai';
 import { EventEmitter } from 'node:events';
 import type CircuitBreaker from '../../../adapters/opossum/index.js';
-import {
-  after,
-  failing,
-  fakeTime,
-  IMPLEMENTATIONS,
-  recorder,
-  swallow,
-  type FakeClock,
-} from './helpers.js';
-
-type AnyBreaker = CircuitBreaker<any[], any>;
+import { after, failing, breakerSuite, IMPLEMENTATIONS, recorder, swallow } from './helpers.js';
 
 for (const [label, CircuitBreaker] of IMPLEMENTATIONS)
   describe(`${label}: options`, () => {
-    let clock: FakeClock;
-    const made: AnyBreaker[] = [];
-    const make = (action: (...args: any[]) => Promise<any>, options?: object): AnyBreaker => {
-      const breaker = new CircuitBreaker(action, options as CircuitBreaker.Options<any[]>);
-      made.push(breaker);
-      return breaker;
-    };
-    beforeEach(() => (clock = fakeTime()));
-    afterEach(() => {
-      for (const breaker of made.splice(0)) breaker.shutdown();
-      clock.uninstall();
-    });
+    const { make, clock } = breakerSuite(CircuitBreaker);
 
     describe('defaults', () => {
       it("fills opossum's defaults into the options: 10 s timeout, 30 s reset, 50 %", () => {
@@ -52,11 +31,11 @@ for (const [label, CircuitBreaker] of IMPLEMENTATIONS)
       it('times a call out after 10 s', async () => {
         const breaker = make(after(20_000, 'late'));
         const outcome = breaker.fire().catch((e: { code?: string }) => e.code);
-        await clock.tickAsync(9_999);
+        await clock().tickAsync(9_999);
         expect(breaker.stats.timeouts).to.equal(0);
-        await clock.tickAsync(1);
+        await clock().tickAsync(1);
         expect(await outcome).to.equal('ETIMEDOUT');
-        await clock.tickAsync(20_000);
+        await clock().tickAsync(20_000);
       });
 
       it('opens above 50 % failures, and half-opens 30 s later', async () => {
@@ -71,9 +50,9 @@ for (const [label, CircuitBreaker] of IMPLEMENTATIONS)
         expect(breaker.closed, '1 of 2 is 50 %, not above').to.equal(true);
         await breaker.fire().catch(swallow);
         expect(breaker.opened, '2 of 3').to.equal(true);
-        await clock.tickAsync(29_999);
+        await clock().tickAsync(29_999);
         expect(breaker.opened).to.equal(true);
-        await clock.tickAsync(1);
+        await clock().tickAsync(1);
         expect(breaker.halfOpen).to.equal(true);
       });
     });
@@ -82,7 +61,7 @@ for (const [label, CircuitBreaker] of IMPLEMENTATIONS)
       for (const timeout of [false, 0] as const) {
         const breaker = make(after(60_000, 'slow but fine'), { timeout });
         const answer = breaker.fire();
-        await clock.tickAsync(60_000);
+        await clock().tickAsync(60_000);
         expect(await answer).to.equal('slow but fine');
       }
     });
@@ -90,13 +69,13 @@ for (const [label, CircuitBreaker] of IMPLEMENTATIONS)
     it('resetTimeout: how long an opened breaker waits before half-opening', async () => {
       const breaker = make(failing(), { resetTimeout: 2_000 });
       await breaker.fire().catch(swallow);
-      await clock.tickAsync(1_999);
+      await clock().tickAsync(1_999);
       expect(breaker.opened).to.equal(true);
-      await clock.tickAsync(1);
+      await clock().tickAsync(1);
       expect(breaker.halfOpen).to.equal(true);
       await breaker.fire().catch(swallow);
       expect(breaker.opened, 'a failed trial reopens').to.equal(true);
-      await clock.tickAsync(2_000);
+      await clock().tickAsync(2_000);
       expect(breaker.halfOpen, 'for resetTimeout again').to.equal(true);
     });
 
@@ -133,7 +112,7 @@ for (const [label, CircuitBreaker] of IMPLEMENTATIONS)
       expect(breaker.warmUp).to.equal(true);
       for (let i = 0; i < 5; i++) await breaker.fire().catch(swallow);
       expect(breaker.closed).to.equal(true);
-      await clock.tickAsync(1_000);
+      await clock().tickAsync(1_000);
       expect(breaker.warmUp).to.equal(false);
       await breaker.fire().catch(swallow);
       expect(breaker.opened).to.equal(true);
@@ -143,17 +122,17 @@ for (const [label, CircuitBreaker] of IMPLEMENTATIONS)
       const breaker = make(after(0, 'ok'), { rollingCountTimeout: 1_000, rollingCountBuckets: 4 });
       expect(breaker.status.window).to.have.length(4);
       const first = breaker.fire();
-      await clock.tickAsync(0);
+      await clock().tickAsync(0);
       await first;
-      await clock.tickAsync(250);
+      await clock().tickAsync(250);
       const second = breaker.fire();
-      await clock.tickAsync(0);
+      await clock().tickAsync(0);
       await second;
       expect(breaker.status.window.map((b) => b.fires)).to.deep.equal([1, 1, 0, 0]);
       expect(breaker.stats.successes).to.equal(2);
-      await clock.tickAsync(750);
+      await clock().tickAsync(750);
       expect(breaker.stats.successes, 'the first slid out').to.equal(1);
-      await clock.tickAsync(250);
+      await clock().tickAsync(250);
       expect(breaker.stats.fires).to.equal(0);
     });
 
@@ -161,7 +140,7 @@ for (const [label, CircuitBreaker] of IMPLEMENTATIONS)
       const on = make(after(30, 'ok'));
       const off = make(after(30, 'ok'), { rollingPercentilesEnabled: false });
       const calls = [on.fire(), off.fire()];
-      await clock.tickAsync(30);
+      await clock().tickAsync(30);
       await Promise.all(calls);
       expect(on.stats.latencyMean).to.equal(30);
       expect(on.stats.percentiles[0.5]).to.equal(30);
@@ -179,11 +158,11 @@ for (const [label, CircuitBreaker] of IMPLEMENTATIONS)
       let silent = 0;
       off.status.on('snapshot', () => silent++);
       const call = on.fire();
-      await clock.tickAsync(100);
+      await clock().tickAsync(100);
       await call;
       expect(snapshots).to.have.length(1);
       expect(snapshots[0]).to.include({ fires: 1, successes: 1 });
-      await clock.tickAsync(400);
+      await clock().tickAsync(400);
       expect(snapshots).to.have.length(5);
       expect(silent).to.equal(0);
     });
@@ -195,9 +174,9 @@ for (const [label, CircuitBreaker] of IMPLEMENTATIONS)
         rollingCountBuckets: 2,
       });
       const call = breaker.fire();
-      await clock.tickAsync(0);
+      await clock().tickAsync(0);
       await call;
-      await clock.tickAsync(60_000);
+      await clock().tickAsync(60_000);
       expect(breaker.stats.fires, 'time alone does not roll it').to.equal(1);
       controller.emit('rotate');
       expect(breaker.status.window.map((b) => b.fires)).to.deep.equal([0, 1]);
@@ -212,10 +191,10 @@ for (const [label, CircuitBreaker] of IMPLEMENTATIONS)
     it('capacity: at most that many calls in flight', async () => {
       const breaker = make(after(10, 'ok'), { capacity: 2, errorThresholdPercentage: 100 });
       const calls = [breaker.fire(), breaker.fire(), breaker.fire().catch((e) => e.code)];
-      await clock.tickAsync(10);
+      await clock().tickAsync(10);
       expect(await Promise.all(calls)).to.deep.equal(['ok', 'ok', 'ESEMLOCKED']);
       const again = breaker.fire();
-      await clock.tickAsync(10);
+      await clock().tickAsync(10);
       expect(await again, 'released').to.equal('ok');
     });
 
@@ -255,7 +234,7 @@ for (const [label, CircuitBreaker] of IMPLEMENTATIONS)
         );
         await breaker.fire().catch(swallow);
         expect(breaker.opened).to.equal(true);
-        await clock.tickAsync(1_000);
+        await clock().tickAsync(1_000);
         expect(breaker.halfOpen).to.equal(true);
         error = new Error('bad request');
         await breaker.fire().catch(swallow);
@@ -268,9 +247,9 @@ for (const [label, CircuitBreaker] of IMPLEMENTATIONS)
         let n = 0;
         const breaker = make(async () => ++n, { cache: true, cacheTTL: 1_000 });
         expect(await breaker.fire()).to.equal(1);
-        await clock.tickAsync(999);
+        await clock().tickAsync(999);
         expect(await breaker.fire()).to.equal(1);
-        await clock.tickAsync(1);
+        await clock().tickAsync(1);
         expect(await breaker.fire()).to.equal(2);
       });
 
@@ -339,9 +318,9 @@ for (const [label, CircuitBreaker] of IMPLEMENTATIONS)
       it('coalesceTTL: a call is shared for that long, by default the timeout', async () => {
         const breaker = make(slow(), { coalesce: true, coalesceTTL: 50 });
         const a = breaker.fire('k');
-        await clock.tickAsync(50);
+        await clock().tickAsync(50);
         const b = breaker.fire('k');
-        await clock.tickAsync(100);
+        await clock().tickAsync(100);
         expect([await a, await b]).to.deep.equal(['k1', 'k2']);
         const defaults: Record<string, unknown> = { coalesce: true, timeout: 2_000 };
         make(after(1, 1), defaults);
@@ -353,9 +332,9 @@ for (const [label, CircuitBreaker] of IMPLEMENTATIONS)
         const reset = make(slow(), { coalesce: true, coalesceResetOn: ['error', 'bogus'] });
         for (const breaker of [keep, reset]) {
           const first = breaker.fire('bad').catch((e: Error) => e.message);
-          await clock.tickAsync(100);
+          await clock().tickAsync(100);
           const second = breaker.fire('bad').catch((e: Error) => e.message);
-          await clock.tickAsync(100);
+          await clock().tickAsync(100);
           await first;
           await second;
         }
@@ -368,7 +347,7 @@ for (const [label, CircuitBreaker] of IMPLEMENTATIONS)
         const breaker = make(slow(), { coalesce: true, errorThresholdPercentage: 100 });
         breaker.fallback(() => 'fallback');
         const calls = [breaker.fire('bad'), breaker.fire('bad')];
-        await clock.tickAsync(100);
+        await clock().tickAsync(100);
         expect(await Promise.all(calls)).to.deep.equal(['fallback', 'fallback']);
         expect(breaker.stats).to.include({ coalesceCacheHits: 1, failures: 1, fallbacks: 1 });
       });
@@ -376,7 +355,7 @@ for (const [label, CircuitBreaker] of IMPLEMENTATIONS)
       it('coalesceSize: the coalescing cache holds at most that many calls', async () => {
         const breaker = make(slow(), { coalesce: true, coalesceSize: 1 });
         const calls = [breaker.fire('a'), breaker.fire('b'), breaker.fire('a')];
-        await clock.tickAsync(100);
+        await clock().tickAsync(100);
         expect(await Promise.all(calls)).to.deep.equal(['a1', 'b2', 'a3']);
       });
     });
@@ -387,10 +366,10 @@ for (const [label, CircuitBreaker] of IMPLEMENTATIONS)
       expect(breaker.getSignal()).to.equal(controller.signal);
       expect(breaker.getAbortController()).to.equal(controller);
       const outcome = breaker.fire().catch(swallow);
-      await clock.tickAsync(100);
+      await clock().tickAsync(100);
       await outcome;
       expect(controller.signal.aborted).to.equal(true);
-      await clock.tickAsync(5_000);
+      await clock().tickAsync(5_000);
     });
 
     it('autoRenewAbortController: a fresh controller when the breaker half-opens', async () => {
@@ -402,15 +381,15 @@ for (const [label, CircuitBreaker] of IMPLEMENTATIONS)
       const first = breaker.getAbortController()!;
       expect(first).to.be.instanceOf(AbortController);
       const outcome = breaker.fire().catch(swallow);
-      await clock.tickAsync(100);
+      await clock().tickAsync(100);
       await outcome;
       expect(first.signal.aborted).to.equal(true);
       expect(breaker.opened).to.equal(true);
-      await clock.tickAsync(1_000);
+      await clock().tickAsync(1_000);
       expect(breaker.halfOpen).to.equal(true);
       expect(breaker.getAbortController()).to.not.equal(first);
       expect(breaker.getSignal()!.aborted).to.equal(false);
-      await clock.tickAsync(5_000);
+      await clock().tickAsync(5_000);
     });
 
     it("name: the option, else the action's name, else a UUID; group defaults to the name", () => {
