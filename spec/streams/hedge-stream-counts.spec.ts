@@ -1,38 +1,9 @@
 import FakeTimers from '@sinonjs/fake-timers';
 import { expect } from 'chai';
 import { Registry } from 'prom-client';
-import { BreakerRegistry, failoverStream } from '../../lib/index.js';
 import { collectBreakerMetrics } from '../../adapters/prometheus/index.js';
-import {
-  ScriptedProvider,
-  drain,
-  fail,
-  httpError,
-  openAiAnswer,
-  stall,
-  textOf,
-  wait,
-  type OpenAiChunk,
-  type Step,
-} from './fixtures.js';
-
-/** A hedged stream chain of scripted providers p1, p2, ... and every `hedge` event it emits. */
-function hedged(scripts: Step<OpenAiChunk>[][], hedge: object) {
-  const registry = new BreakerRegistry();
-  const events: string[] = [];
-  registry.on('hedge', ({ breaker, kind }) => events.push(`${breaker} ${kind}`));
-  const providers = scripts.map((s) => new ScriptedProvider(s));
-  const levels = providers.map((provider, i) => ({
-    name: `p${i + 1}`,
-    call: (signal: AbortSignal) => provider.open(signal),
-  }));
-  const chat = failoverStream(levels as [(typeof levels)[0], ...typeof levels], {
-    registry,
-    hedge: hedge as never,
-  });
-  const hedges = (name: string) => registry.get(name).snapshot().hedges;
-  return { chat, registry, providers, events, hedges };
-}
+import { drain, fail, httpError, openAiAnswer, stall, textOf, wait } from './fixtures.js';
+import { hedged } from './hedged-chain.js';
 
 describe('failoverStream with hedge: hedges are counted as for promise chains', () => {
   let clock: ReturnType<typeof FakeTimers.install>;

@@ -17,23 +17,8 @@ import {
   stall,
   textOf,
   wait,
-  type OpenAiChunk,
-  type Step,
 } from './fixtures.js';
-
-function hedged(scripts: Step<OpenAiChunk>[][], hedge: object) {
-  const registry = new BreakerRegistry();
-  const providers = scripts.map((s) => new ScriptedProvider(s));
-  const levels = providers.map((provider, i) => ({
-    name: `p${i + 1}`,
-    call: (signal: AbortSignal) => provider.open(signal),
-  }));
-  const chat = failoverStream(levels as [(typeof levels)[0], ...typeof levels], {
-    registry,
-    hedge: hedge as never,
-  });
-  return { chat, registry, providers };
-}
+import { hedged } from './hedged-chain.js';
 
 describe('failoverStream with hedge: the first content chunk wins', () => {
   let clock: ReturnType<typeof FakeTimers.install>;
